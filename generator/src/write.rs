@@ -1,0 +1,113 @@
+//! Last phase: put generated files on disk, all or nothing.
+//!
+//! The files are written to a fresh sibling directory first and swapped in by
+//! renames, so a failed run leaves the user's existing output untouched. A
+//! directory is only ever replaced if a previous run of this tool wrote it (it
+//! holds the [`STAMP`] file) or it is empty.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Diagnostic, Result};
+
+/// The file that marks a directory as this tool's output.
+pub const STAMP: &str = ".matrix-codegen";
+
+const STAMP_TEXT: &str = "This directory is written by matrix-codegen; edits are overwritten.\n";
+
+/// Whether `out` already holds exactly `files` (the drift check).
+pub fn is_up_to_date(out: &Path, files: &[(String, String)]) -> bool {
+    let on_disk = list_files(out);
+    let mut expected: Vec<String> = files.iter().map(|(p, _)| p.clone()).collect();
+    expected.push(STAMP.to_owned());
+    expected.sort();
+    on_disk == expected
+        && files
+            .iter()
+            .all(|(path, text)| fs::read_to_string(out.join(path)).is_ok_and(|t| &t == text))
+}
+
+/// Every file below `dir`, relative and `/`-separated, sorted; build output excluded.
+fn list_files(dir: &Path) -> Vec<String> {
+    let mut out: Vec<String> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_entry(|e| e.file_name() != "target")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            e.path()
+                .strip_prefix(dir)
+                .ok()
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Replaces `out` with exactly `files` (relative path, content).
+pub fn write_files(out: &Path, files: &[(String, String)]) -> Result<()> {
+    let fail = |what: &str, path: &Path, e: std::io::Error| {
+        Box::new(Diagnostic::general(format!(
+            "cannot {what} {}: {e}",
+            path.display()
+        )))
+    };
+    if out.exists() {
+        let ours = out.join(STAMP).is_file();
+        let empty = fs::read_dir(out).map_or(false, |mut d| d.next().is_none());
+        if !ours && !empty {
+            return Err(Box::new(Diagnostic::general(format!(
+                "refusing to overwrite {}: it is not empty and was not written by matrix-codegen (no {STAMP} file)",
+                out.display()
+            ))));
+        }
+    }
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).map_err(|e| fail("create", parent, e))?;
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".to_owned());
+    let staging = sibling(parent, &name, "new");
+    let _ = fs::remove_dir_all(&staging);
+    let staged = (|| {
+        for (path, text) in files {
+            let target = staging.join(path);
+            if let Some(dir) = target.parent() {
+                fs::create_dir_all(dir).map_err(|e| fail("create", dir, e))?;
+            }
+            fs::write(&target, text).map_err(|e| fail("write", &target, e))?;
+        }
+        fs::write(staging.join(STAMP), STAMP_TEXT).map_err(|e| fail("write", &staging, e))?;
+        // Keep a build directory that lives inside the output (a crate built in place).
+        if out.join("target").is_dir() {
+            fs::rename(out.join("target"), staging.join("target"))
+                .map_err(|e| fail("move", &out.join("target"), e))?;
+        }
+        Ok(())
+    })();
+    if let Err(e) = staged {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    let old = sibling(parent, &name, "old");
+    let _ = fs::remove_dir_all(&old);
+    if out.exists() {
+        fs::rename(out, &old).map_err(|e| fail("move aside", out, e))?;
+    }
+    if let Err(e) = fs::rename(&staging, out) {
+        // Put the previous output back before reporting.
+        let _ = fs::rename(&old, out);
+        return Err(fail("move into place", out, e));
+    }
+    let _ = fs::remove_dir_all(&old);
+    Ok(())
+}
+
+fn sibling(parent: &Path, name: &str, what: &str) -> PathBuf {
+    parent.join(format!(".{name}.{what}-{}", std::process::id()))
+}
