@@ -1,1 +1,82 @@
-fn main() {}
+//! Times each phase over a whole spec tree and prints the figures.
+//!
+//! `cargo bench -p matrix-codegen` reads `../shared/corpus/openapi31-latest/data/api`
+//! (or the tree named by `MATRIX_BENCH_TREE`, with `MATRIX_BENCH_ROOT` as its root).
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use matrix_codegen::diag::Warnings;
+use matrix_codegen::{convert, load, normalize, resolve};
+
+const RUNS: usize = 10;
+
+fn main() {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let tree = std::env::var_os("MATRIX_BENCH_TREE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| manifest.join("../../shared/corpus/openapi31-latest/data/api"));
+    let root = std::env::var_os("MATRIX_BENCH_ROOT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| tree.join(".."));
+    if !tree.is_dir() {
+        eprintln!("no spec tree at {}; set MATRIX_BENCH_TREE", tree.display());
+        return;
+    }
+    let mut load_resolve = Vec::new();
+    let mut normalize_convert = Vec::new();
+    let mut operations = 0;
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        let mut loader = load::Loader::new(&tree, Some(&root)).expect("tree opens");
+        let sources = loader.discover(&tree).expect("roots found");
+        let mut resolved = Vec::new();
+        let mut schemes = indexmap::IndexMap::new();
+        for source in &sources {
+            let roots: Vec<_> = source.roots.iter().map(|(_, d)| d.root.clone()).collect();
+            let api = resolve::resolve_api(&mut loader, &roots).expect("refs resolve");
+            for (root, (dialect, _)) in api.roots.iter().zip(&source.roots) {
+                normalize::collect_security_schemes(root, *dialect, &mut schemes);
+            }
+            resolved.push(api);
+        }
+        load_resolve.push(start.elapsed());
+
+        let start = Instant::now();
+        let mut warnings = Warnings::default();
+        operations = 0;
+        for (source, api) in sources.iter().zip(resolved) {
+            let dialects: Vec<_> = source.roots.iter().map(|(d, _)| *d).collect();
+            let normalized = normalize::normalize(
+                &source.name,
+                &dialects,
+                api,
+                &schemes,
+                &Default::default(),
+                &mut warnings,
+            )
+            .expect("normalizes");
+            operations += convert::convert(normalized, &mut warnings)
+                .expect("converts")
+                .operations
+                .len();
+        }
+        normalize_convert.push(start.elapsed());
+    }
+    println!(
+        "tree: {} ({operations} operations), {RUNS} runs",
+        tree.display()
+    );
+    report("load + resolve", &mut load_resolve);
+    report("normalize + convert", &mut normalize_convert);
+}
+
+fn report(phase: &str, times: &mut [Duration]) {
+    times.sort();
+    let median = times[times.len() / 2];
+    println!(
+        "{phase:<24} median {:>8.2} ms   min {:>8.2} ms",
+        median.as_secs_f64() * 1e3,
+        times[0].as_secs_f64() * 1e3
+    );
+}

@@ -32,6 +32,8 @@ pub struct Document {
 pub struct Loader {
     input_dir: PathBuf,
     allowed_root: PathBuf,
+    /// The allowed root as the user wrote it, for messages.
+    allowed_root_shown: String,
     documents: BTreeMap<PathBuf, Arc<Document>>,
 }
 
@@ -45,9 +47,9 @@ impl Loader {
         } else {
             input.parent().map(Path::to_path_buf).unwrap_or_default()
         };
-        let allowed_root = match allowed_root {
-            Some(root) => canonical(root)?,
-            None => input_dir.clone(),
+        let (allowed_root, allowed_root_shown) = match allowed_root {
+            Some(root) => (canonical(root)?, root.display().to_string()),
+            None => (input_dir.clone(), "the input directory".to_owned()),
         };
         if !input_dir.starts_with(&allowed_root) {
             return Err(Box::new(Diagnostic::general(format!(
@@ -59,12 +61,17 @@ impl Loader {
         Ok(Loader {
             input_dir,
             allowed_root,
+            allowed_root_shown,
             documents: BTreeMap::new(),
         })
     }
 
     pub fn allowed_root(&self) -> &Path {
         &self.allowed_root
+    }
+
+    pub fn allowed_root_shown(&self) -> &str {
+        &self.allowed_root_shown
     }
 
     /// Every parsed file so far, by canonical path.

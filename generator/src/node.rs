@@ -265,7 +265,11 @@ pub struct ParseError {
 /// spec that says two things in one place has a bug its author should see.
 pub fn parse(file: &Arc<SourceFile>) -> Result<Node, ParseError> {
     let text = file.text.strip_prefix('\u{feff}').unwrap_or(&file.text);
-    let raw: Spanned<Raw> = serde_saphyr::from_str(text).map_err(|e| {
+    // Duplicates reach our visitor, which reports them with their JSON pointer.
+    let options = serde_saphyr::options! {
+        duplicate_keys: serde_saphyr::options::DuplicateKeyPolicy::PassThrough,
+    };
+    let raw: Spanned<Raw> = serde_saphyr::from_str_with_options(text, options).map_err(|e| {
         let (line, column) = e
             .location()
             .map_or((1, 1), |l| (l.line() as u32, l.column() as u32));
@@ -279,8 +283,18 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<Node, ParseError> {
     attach(file, raw, String::new())
 }
 
+/// serde-saphyr's message, without its own `error: line N column M:` prefix
+/// (the diagnostic shows the position already) and without its advice on parser options.
 fn first_line(message: &str) -> String {
-    message.lines().next().unwrap_or(message).trim().to_owned()
+    let line = message.lines().next().unwrap_or(message).trim();
+    let line = match line.strip_prefix("error: line ") {
+        Some(rest) => rest.split_once(": ").map_or(rest, |(_, text)| text),
+        None => line,
+    };
+    line.split(", set DuplicateKeyPolicy")
+        .next()
+        .unwrap_or(line)
+        .to_owned()
 }
 
 fn attach(file: &Arc<SourceFile>, raw: Spanned<Raw>, pointer: String) -> Result<Node, ParseError> {

@@ -391,17 +391,14 @@ impl Resolver<'_> {
             let canonical = crate::load::resolve_path(dir, Path::new(&percent_decode(file_part)))
                 .and_then(std::fs::canonicalize)
                 .map_err(|e| {
-                    Diagnostic::error(
-                        format!("cannot open `{file_part}` from {}: {e}", dir.display()),
-                        &reference.origin,
-                    )
+                    Diagnostic::error(format!("cannot open `{file_part}`: {e}"), &reference.origin)
                 })?;
             if !canonical.starts_with(self.loader.allowed_root()) {
                 return Err(Box::new(
                     Diagnostic::error(
                         format!(
-                            "`{text}` leaves the allowed root {}",
-                            self.loader.allowed_root().display()
+                            "`{text}` leaves the allowed root ({})",
+                            self.loader.allowed_root_shown()
                         ),
                         &reference.origin,
                     )

@@ -55,7 +55,7 @@ pub fn write_files(out: &Path, files: &[(String, String)]) -> Result<()> {
     };
     if out.exists() {
         let ours = out.join(STAMP).is_file();
-        let empty = fs::read_dir(out).map_or(false, |mut d| d.next().is_none());
+        let empty = fs::read_dir(out).is_ok_and(|mut d| d.next().is_none());
         if !ours && !empty {
             return Err(Box::new(Diagnostic::general(format!(
                 "refusing to overwrite {}: it is not empty and was not written by matrix-codegen (no {STAMP} file)",
