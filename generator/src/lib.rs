@@ -6,6 +6,8 @@
 pub mod bundle;
 pub mod convert;
 pub mod diag;
+pub mod emit;
+pub mod ir;
 pub mod load;
 pub mod model;
 pub mod names;
@@ -73,4 +75,13 @@ pub fn read_spec(options: &ReadOptions) -> Result<Spec, Box<Diagnostic>> {
         apis,
         warnings: warnings.0,
     })
+}
+
+/// Builds the IR of every API and emits the crate's files (relative path, content).
+pub fn generate(
+    spec: &Spec,
+    options: &emit::CrateOptions,
+) -> Result<Vec<(String, String)>, Box<Diagnostic>> {
+    let apis: Vec<ir::ApiIr> = spec.apis.iter().map(ir::build).collect();
+    emit::emit_crate(&apis, options)
 }

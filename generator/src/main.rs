@@ -1,20 +1,35 @@
 //! The `matrix-codegen` command line.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use matrix_codegen::{diag::Diagnostic, Placeholders, ReadOptions};
 
+/// With no subcommand: regenerate the project's `generated/` crate from `specs/`.
 #[derive(Parser)]
 #[command(version, about = "Reads the Matrix API spec and emits Rust bindings")]
 struct Cli {
+    /// Exit with 1 if the output on disk differs from what would be generated.
+    #[arg(long, global = true)]
+    check: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Emit a Rust crate (types, server traits, clients) for a spec tree.
+    Generate {
+        #[command(flatten)]
+        spec: SpecArgs,
+        /// The crate directory to write.
+        #[arg(long, short)]
+        out: PathBuf,
+        /// The package name of the emitted crate.
+        #[arg(long, default_value = "matrix-api")]
+        crate_name: String,
+    },
     /// Write each API as one self-contained OpenAPI 3.0 JSON document.
     Bundle {
         #[command(flatten)]
@@ -62,10 +77,32 @@ impl SpecArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Some(Command::Bundle { spec, out }) => bundle(&spec, &out),
-        None => Err(Box::new(Diagnostic::general(
-            "crate generation is not available in this build yet",
-        ))),
+        Some(Command::Bundle { spec, out }) => bundle(&spec, &out, cli.check),
+        Some(Command::Generate {
+            spec,
+            out,
+            crate_name,
+        }) => {
+            let source = spec.input.display().to_string();
+            generate(&spec, &out, &crate_name, &source, cli.check)
+        }
+        None => {
+            // The project's own specs and crate, found from where this binary was built.
+            let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+            let spec = SpecArgs {
+                input: workspace.join("specs"),
+                root: None,
+                placeholders: Vec::new(),
+                deny_warnings: true,
+            };
+            generate(
+                &spec,
+                &workspace.join("generated"),
+                "matrix-api",
+                "specs/",
+                cli.check,
+            )
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -89,7 +126,51 @@ fn report_warnings(warnings: &[Diagnostic], deny: bool) -> Result<(), Box<Diagno
     Ok(())
 }
 
-fn bundle(spec: &SpecArgs, out: &std::path::Path) -> Result<(), Box<Diagnostic>> {
+fn generate(
+    spec: &SpecArgs,
+    out: &Path,
+    crate_name: &str,
+    source: &str,
+    check: bool,
+) -> Result<(), Box<Diagnostic>> {
+    let read = matrix_codegen::read_spec(&spec.read_options())?;
+    report_warnings(&read.warnings, spec.deny_warnings)?;
+    let options = matrix_codegen::emit::CrateOptions {
+        name: crate_name.to_owned(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        source: source.to_owned(),
+    };
+    let files = matrix_codegen::generate(&read, &options)?;
+    write_or_check(out, &files, check)?;
+    let operations: usize = read.apis.iter().map(|api| api.operations.len()).sum();
+    eprintln!(
+        "{} {} API(s), {operations} operation(s), in {}",
+        if check { "checked" } else { "generated" },
+        read.apis.len(),
+        out.display()
+    );
+    Ok(())
+}
+
+fn write_or_check(
+    out: &Path,
+    files: &[(String, String)],
+    check: bool,
+) -> Result<(), Box<Diagnostic>> {
+    if !check {
+        return matrix_codegen::write::write_files(out, files);
+    }
+    if matrix_codegen::write::is_up_to_date(out, files) {
+        Ok(())
+    } else {
+        Err(Box::new(Diagnostic::general(format!(
+            "{} is not what the generator writes for its input: regenerate it",
+            out.display()
+        ))))
+    }
+}
+
+fn bundle(spec: &SpecArgs, out: &Path, check: bool) -> Result<(), Box<Diagnostic>> {
     let read = matrix_codegen::read_spec(&spec.read_options())?;
     report_warnings(&read.warnings, spec.deny_warnings)?;
     let files = read
@@ -101,7 +182,7 @@ fn bundle(spec: &SpecArgs, out: &std::path::Path) -> Result<(), Box<Diagnostic>>
             (name, json + "\n")
         })
         .collect::<Vec<_>>();
-    matrix_codegen::write::write_files(out, &files)?;
+    write_or_check(out, &files, check)?;
     let operations: usize = read.apis.iter().map(|api| api.operations.len()).sum();
     eprintln!(
         "bundled {} API(s), {operations} operation(s), into {}",

@@ -46,15 +46,71 @@ pub fn is_keyword(name: &str) -> bool {
     KEYWORDS.contains(&name)
 }
 
-/// A legal Rust type or variant name.
+/// Names the generated code uses unqualified (prelude types and traits, the
+/// runtime's imports): a spec name equal to one of these would shadow it.
+const RESERVED_TYPES: &[&str] = &[
+    "Self",
+    "Result",
+    "Option",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Clone",
+    "Copy",
+    "Debug",
+    "Default",
+    "Eq",
+    "PartialEq",
+    "Ord",
+    "PartialOrd",
+    "Hash",
+    "Send",
+    "Sync",
+    "Sized",
+    "Unpin",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "Into",
+    "Iterator",
+    "ToString",
+    "ToOwned",
+    "AsRef",
+    "AsMut",
+    "Auth",
+    "MatrixError",
+    "Binary",
+    "Client",
+    "Call",
+    "AuthMode",
+    "RequestParts",
+    "Request",
+    "Response",
+    "Path",
+    "State",
+    "Arc",
+    "Service",
+    "OperationInfo",
+    "AuthRequirement",
+    "IntoResponse",
+    "RetryPolicy",
+];
+
+/// A legal Rust type, trait or variant name that shadows nothing the generated code uses.
 pub fn type_ident(text: &str) -> String {
     let name = pascal_case(text);
     if name.is_empty() {
         "Value".to_owned()
     } else if name.starts_with(|c: char| c.is_ascii_digit()) {
         format!("V{name}")
-    } else if name == "Self" {
-        "SelfValue".to_owned()
+    } else if RESERVED_TYPES.contains(&name.as_str()) {
+        format!("{name}Type")
     } else {
         name
     }

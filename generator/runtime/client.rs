@@ -1,0 +1,332 @@
+//! What the generated client methods share: building requests, sending them
+//! with the access token, retrying on 429, and telling Matrix errors apart
+//! from transport and decoding failures.
+
+use std::time::Duration;
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::{Binary, MatrixError};
+
+/// Everything but unreserved characters is escaped in a path segment, so that
+/// a room alias such as `#room:example.org` stays one segment.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// Escapes one path parameter.
+pub fn encode_path(value: &str) -> String {
+    utf8_percent_encode(value, PATH_SEGMENT).to_string()
+}
+
+/// Why a call failed.
+#[derive(Debug)]
+pub enum Error {
+    /// The server answered with a Matrix error.
+    Matrix(MatrixError),
+    /// The request did not complete (connection refused, timeout, ...).
+    Transport(reqwest::Error),
+    /// The server answered, but not in a form the spec declares.
+    Decode { status: u16, message: String },
+    /// The operation needs an access token and the client has none.
+    MissingToken,
+}
+
+impl Error {
+    /// The Matrix error code, if the server sent one.
+    pub fn errcode(&self) -> Option<&str> {
+        match self {
+            Error::Matrix(e) => Some(e.errcode()),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status, if the server answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Matrix(e) => Some(e.status),
+            Error::Decode { status, .. } => Some(*status),
+            Error::Transport(e) => e.status().map(|s| s.as_u16()),
+            Error::MissingToken => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Matrix(e) => write!(f, "the server answered {e}"),
+            Error::Transport(e) => write!(f, "the request failed: {e}"),
+            Error::Decode { status, message } => {
+                write!(f, "unexpected response (HTTP {status}): {message}")
+            }
+            Error::MissingToken => f.write_str("this operation needs an access token"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Matrix(e) => Some(e),
+            Error::Transport(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// Retrying after 429 `M_LIMIT_EXCEEDED`: off unless asked for.
+#[derive(Clone, Copy, Debug)]
+pub struct RetryPolicy {
+    /// How many times one call is retried.
+    pub max_retries: u32,
+    /// The longest wait honoured; a server asking for more gets its error back.
+    pub max_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 3,
+            max_delay: Duration::from_secs(30),
+        }
+    }
+}
+
+/// How a call authenticates (from the operation's `security`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuthMode {
+    None,
+    Optional { in_query: bool },
+    Required { in_query: bool },
+}
+
+/// One request, as a generated method describes it.
+pub struct Call {
+    method: reqwest::Method,
+    path: String,
+    query: Vec<(String, String)>,
+    auth: AuthMode,
+    body: Option<(String, Vec<u8>)>,
+}
+
+impl Call {
+    pub fn new(method: reqwest::Method, path: String, auth: AuthMode) -> Self {
+        Call {
+            method,
+            path,
+            query: Vec::new(),
+            auth,
+            body: None,
+        }
+    }
+
+    pub fn query(mut self, name: &str, value: impl ToString) -> Self {
+        self.query.push((name.to_owned(), value.to_string()));
+        self
+    }
+
+    pub fn query_opt(self, name: &str, value: Option<&impl ToString>) -> Self {
+        match value {
+            Some(value) => self.query(name, value.to_string()),
+            None => self,
+        }
+    }
+
+    /// A repeated parameter: one pair per value.
+    pub fn query_all<T: ToString>(mut self, name: &str, values: &[T]) -> Self {
+        for value in values {
+            self.query.push((name.to_owned(), value.to_string()));
+        }
+        self
+    }
+
+    /// Open-ended parameters: each entry is a parameter of its own.
+    pub fn query_map(mut self, values: &std::collections::BTreeMap<String, String>) -> Self {
+        self.query.extend(values.iter().map(|(k, v)| (k.clone(), v.clone())));
+        self
+    }
+
+    pub fn json<T: Serialize>(mut self, body: &T) -> Result<Self, Error> {
+        let bytes = serde_json::to_vec(body).map_err(|e| Error::Decode {
+            status: 0,
+            message: format!("cannot encode the request body: {e}"),
+        })?;
+        self.body = Some(("application/json".to_owned(), bytes));
+        Ok(self)
+    }
+
+    pub fn binary(mut self, body: &Binary) -> Self {
+        self.body = Some((body.content_type.clone(), body.data.clone()));
+        self
+    }
+}
+
+/// A response whose status the generated method matches on.
+pub struct RawResponse {
+    pub status: u16,
+    content_type: String,
+    body: Vec<u8>,
+}
+
+impl RawResponse {
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        serde_json::from_slice(&self.body).map_err(|e| Error::Decode {
+            status: self.status,
+            message: e.to_string(),
+        })
+    }
+
+    pub fn binary(&self) -> Binary {
+        Binary {
+            content_type: self.content_type.clone(),
+            data: self.body.clone(),
+        }
+    }
+
+    /// A success status the spec does not declare.
+    pub fn unexpected(&self) -> Error {
+        Error::Decode {
+            status: self.status,
+            message: "a status the spec does not declare".to_owned(),
+        }
+    }
+}
+
+/// A Matrix API client: a homeserver's base URL, an HTTP client, and an access token.
+#[derive(Clone, Debug)]
+pub struct Client {
+    base_url: String,
+    http: reqwest::Client,
+    access_token: Option<String>,
+    retry: Option<RetryPolicy>,
+}
+
+impl Client {
+    /// A client for the server at `base_url` (`https://matrix.example.org`).
+    pub fn new(base_url: impl Into<String>) -> Self {
+        Client {
+            base_url: base_url.into().trim_end_matches('/').to_owned(),
+            http: reqwest::Client::new(),
+            access_token: None,
+            retry: None,
+        }
+    }
+
+    /// Uses a configured `reqwest::Client` (timeouts, proxies, TLS).
+    pub fn with_http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = http;
+        self
+    }
+
+    pub fn with_access_token(mut self, token: impl Into<String>) -> Self {
+        self.access_token = Some(token.into());
+        self
+    }
+
+    pub fn set_access_token(&mut self, token: Option<String>) {
+        self.access_token = token;
+    }
+
+    pub fn access_token(&self) -> Option<&str> {
+        self.access_token.as_deref()
+    }
+
+    /// Retries calls answered with 429, waiting as the server asks (capped).
+    pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Sends a call. Statuses of 400 and above come back as [`Error::Matrix`]
+    /// (or [`Error::Decode`] when the body is not a Matrix error).
+    pub async fn send(&self, call: Call) -> Result<RawResponse, Error> {
+        let (token, in_query) = match call.auth {
+            AuthMode::None => (None, false),
+            AuthMode::Optional { in_query } => (self.access_token.as_deref(), in_query),
+            AuthMode::Required { in_query } => {
+                (Some(self.access_token.as_deref().ok_or(Error::MissingToken)?), in_query)
+            }
+        };
+        let mut query = call.query.clone();
+        if let (Some(token), true) = (token, in_query) {
+            query.push(("access_token".to_owned(), token.to_owned()));
+        }
+        let mut url = format!("{}{}", self.base_url, call.path);
+        if !query.is_empty() {
+            let encoded = form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(&query)
+                .finish();
+            url.push('?');
+            url.push_str(&encoded);
+        }
+        let mut attempt = 0;
+        loop {
+            let mut request = self.http.request(call.method.clone(), &url);
+            if let (Some(token), false) = (token, in_query) {
+                request = request.bearer_auth(token);
+            }
+            if let Some((content_type, bytes)) = &call.body {
+                request = request
+                    .header(reqwest::header::CONTENT_TYPE, content_type)
+                    .body(bytes.clone());
+            }
+            let response = request.send().await.map_err(Error::Transport)?;
+            let status = response.status().as_u16();
+            let retry_after = response
+                .headers()
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<u64>().ok())
+                .map(Duration::from_secs);
+            let content_type = response
+                .headers()
+                .get(reqwest::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            let body = response.bytes().await.map_err(Error::Transport)?.to_vec();
+            if status < 400 {
+                return Ok(RawResponse {
+                    status,
+                    content_type,
+                    body,
+                });
+            }
+            let error = match serde_json::from_slice(&body) {
+                Ok(body) => Error::Matrix(MatrixError { status, body }),
+                Err(_) => Error::Decode {
+                    status,
+                    message: String::from_utf8_lossy(&body).into_owned(),
+                },
+            };
+            let wait = match (&error, self.retry) {
+                (Error::Matrix(e), Some(policy)) if status == 429 && attempt < policy.max_retries => {
+                    let asked = e
+                        .body
+                        .retry_after_ms
+                        .map(|ms| Duration::from_millis(ms.max(0) as u64))
+                        .or(retry_after)
+                        .unwrap_or(Duration::from_secs(1));
+                    (asked <= policy.max_delay).then_some(asked)
+                }
+                _ => None,
+            };
+            match wait {
+                Some(wait) => {
+                    attempt += 1;
+                    tokio::time::sleep(wait).await;
+                }
+                None => return Err(error),
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! Support code shared by every API module of this crate.
+
+mod error;
+
+#[cfg(feature = "client")]
+pub mod client;
+#[cfg(feature = "server")]
+pub mod server;
+
+pub use error::{ErrorBody, MatrixError};
+
+/// A body sent or received as raw bytes (media uploads and downloads).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Binary {
+    /// The `Content-Type` of the bytes.
+    pub content_type: String,
+    pub data: Vec<u8>,
+}
+
+/// The credentials a request carried, as the server hands them to a handler.
+/// Checking the token is the implementation's job: it alone knows its users.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Auth {
+    /// From `Authorization: Bearer <token>`, else the `access_token` query parameter.
+    pub access_token: Option<String>,
+}
+
+/// Whether an operation needs an access token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuthRequirement {
+    None,
+    /// A token is used when one is given.
+    Optional,
+    Required,
+}
+
+/// A description of one operation, for routers, documentation and tests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OperationInfo {
+    pub id: &'static str,
+    /// Upper-case HTTP method.
+    pub method: &'static str,
+    /// Path template, base path included.
+    pub path: &'static str,
+    /// Further paths served by the same operation.
+    pub aliases: &'static [&'static str],
+    pub auth: AuthRequirement,
+    pub rate_limited: bool,
+    pub deprecated: bool,
+    /// The Matrix version that added the operation, where the spec says.
+    pub added_in: Option<&'static str>,
+    pub summary: &'static str,
+}

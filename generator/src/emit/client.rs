@@ -1,0 +1,217 @@
+//! `client.rs` of an API module: a `Client` with one async method per operation.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{ident, op_docs, ty_tokens};
+use crate::ir::types::Ty;
+use crate::ir::{ApiIr, Auth, OperationIr, ResponseType};
+
+pub fn emit(api: &ApiIr) -> TokenStream {
+    let methods = api.areas.iter().flat_map(|a| &a.operations).map(method);
+    let encodes = api
+        .areas
+        .iter()
+        .flat_map(|a| &a.operations)
+        .any(|op| !op.path_params.is_empty())
+        .then(|| quote!(encode_path,));
+    let doc = format!(
+        " A client for {}: one method per operation, over a shared [`runtime::client::Client`](crate::runtime::client::Client).",
+        api.title
+    );
+    quote! {
+        //! The client side: [`Client`] has one method per operation.
+
+        use super::types;
+        use crate::runtime::client::{#encodes AuthMode, Call, Error, RetryPolicy};
+
+        #[doc = #doc]
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            inner: crate::runtime::client::Client,
+        }
+
+        impl From<crate::runtime::client::Client> for Client {
+            fn from(inner: crate::runtime::client::Client) -> Self {
+                Client { inner }
+            }
+        }
+
+        impl Client {
+            /// A client for the homeserver at `base_url` (`https://matrix.example.org`).
+            pub fn new(base_url: impl Into<String>) -> Self {
+                Client { inner: crate::runtime::client::Client::new(base_url) }
+            }
+
+            /// Uses a configured `reqwest::Client` (timeouts, proxies, TLS).
+            pub fn with_http_client(self, http: reqwest::Client) -> Self {
+                Client { inner: self.inner.with_http_client(http) }
+            }
+
+            pub fn with_access_token(self, token: impl Into<String>) -> Self {
+                Client { inner: self.inner.with_access_token(token) }
+            }
+
+            pub fn set_access_token(&mut self, token: Option<String>) {
+                self.inner.set_access_token(token);
+            }
+
+            pub fn access_token(&self) -> Option<&str> {
+                self.inner.access_token()
+            }
+
+            /// Retries calls answered with 429 `M_LIMIT_EXCEEDED`, as the server asks.
+            pub fn with_retry(self, policy: RetryPolicy) -> Self {
+                Client { inner: self.inner.with_retry(policy) }
+            }
+
+            /// The shared client, to call another API module's operations with it.
+            pub fn runtime(&self) -> &crate::runtime::client::Client {
+                &self.inner
+            }
+
+            #(#methods)*
+        }
+    }
+}
+
+/// How a parameter is taken: strings by reference, numbers by value.
+fn param_ty(ty: &Ty, scope: &TokenStream) -> TokenStream {
+    match ty {
+        Ty::String => quote!(&str),
+        Ty::Integer | Ty::Number | Ty::Bool => ty_tokens(ty, scope),
+        Ty::Vec(inner) => {
+            let inner = ty_tokens(inner, scope);
+            quote!(&[#inner])
+        }
+        other => {
+            let ty = ty_tokens(other, scope);
+            quote!(&#ty)
+        }
+    }
+}
+
+fn method(op: &OperationIr) -> TokenStream {
+    let scope = quote!(types::);
+    let name = ident(&op.fn_name);
+    let doc = op_docs(op.summary.as_deref(), op.description.as_deref());
+    let route = format!(" `{} {}`", op.method.to_uppercase(), op.path);
+    let mut params = Vec::new();
+    for p in &op.path_params {
+        let field = ident(&p.ident);
+        let ty = param_ty(&p.ty, &scope);
+        params.push(quote!(#field: #ty));
+    }
+    if let Some(query) = &op.query_type {
+        let query = ident(query);
+        params.push(quote!(query: &types::#query));
+    }
+    if let Some(body) = &op.body {
+        let ty = param_ty(&body.ty, &scope);
+        params.push(quote!(body: #ty));
+    }
+    let (template, args) = format_path(op);
+    let method = ident(&op.method.to_uppercase());
+    let auth = match op.auth {
+        Auth::None => quote!(AuthMode::None),
+        Auth::Optional { in_query } => quote!(AuthMode::Optional { in_query: #in_query }),
+        Auth::Required { in_query } => quote!(AuthMode::Required { in_query: #in_query }),
+    };
+    let query = op.query_params.iter().map(|p| {
+        let field = ident(&p.ident);
+        let wire = &p.wire;
+        if p.open_ended {
+            quote!(let call = call.query_map(&query.#field);)
+        } else if p.repeated {
+            quote!(let call = call.query_all(#wire, &query.#field);)
+        } else if p.required {
+            quote!(let call = call.query(#wire, &query.#field);)
+        } else {
+            quote!(let call = call.query_opt(#wire, query.#field.as_ref());)
+        }
+    });
+    let body = op.body.as_ref().map(|b| {
+        if b.binary {
+            quote!(let call = call.binary(body);)
+        } else {
+            quote!(let call = call.json(&body)?;)
+        }
+    });
+    let response_ty = ty_tokens(&op.response_type.rust_ty(), &scope);
+    let arms = match &op.response_type {
+        ResponseType::Single { status, ty, binary } => {
+            let value = read_body(ty, *binary);
+            quote!(#status => #value,)
+        }
+        ResponseType::Enum { name, variants } => {
+            let name = ident(name);
+            let arms = variants.iter().map(|(variant, status, ty, binary)| {
+                let variant = ident(variant);
+                let value = read_body(ty, *binary);
+                match ty {
+                    Ty::Unit => quote!(#status => Ok(types::#name::#variant),),
+                    Ty::Named(_) => {
+                        quote!(#status => Ok(types::#name::#variant(Box::new(#value?))),)
+                    }
+                    _ => quote!(#status => Ok(types::#name::#variant(#value?)),),
+                }
+            });
+            quote!(#(#arms)*)
+        }
+    };
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    quote! {
+        #doc
+        #[doc = ""]
+        #[doc = #route]
+        #deprecated
+        pub async fn #name(&self, #(#params),*) -> Result<#response_ty, Error> {
+            let path = format!(#template #(, #args)*);
+            let call = Call::new(reqwest::Method::#method, path, #auth);
+            #(#query)*
+            #body
+            let response = self.inner.send(call).await?;
+            match response.status {
+                #arms
+                _ => Err(response.unexpected()),
+            }
+        }
+    }
+}
+
+fn read_body(ty: &Ty, binary: bool) -> TokenStream {
+    match ty {
+        Ty::Unit => quote!(Ok(())),
+        _ if binary => quote!(Ok(response.binary())),
+        _ => quote!(response.json()),
+    }
+}
+
+/// The path as a `format!` template with each parameter percent-encoded.
+fn format_path(op: &OperationIr) -> (String, Vec<TokenStream>) {
+    let mut template = String::new();
+    let mut args = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        template.push_str(&rest[..start]);
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        let wire = &rest[start + 1..start + len];
+        template.push_str("{}");
+        let arg = match op.path_params.iter().find(|p| p.wire == wire) {
+            Some(p) => {
+                let field = ident(&p.ident);
+                match p.ty {
+                    Ty::String => quote!(encode_path(#field)),
+                    _ => quote!(encode_path(&#field.to_string())),
+                }
+            }
+            None => quote!(""),
+        };
+        args.push(arg);
+        rest = &rest[start + len + 1..];
+    }
+    template.push_str(rest);
+    (template, args)
+}

@@ -1,0 +1,56 @@
+//! `metadata.rs` of an API module: a constant describing each operation.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{docs, ident};
+use crate::ir::{ApiIr, Auth};
+
+pub fn emit(api: &ApiIr) -> TokenStream {
+    let ops: Vec<_> = api.areas.iter().flat_map(|a| &a.operations).collect();
+    let consts = ops.iter().map(|op| {
+        let name = ident(&op.const_name);
+        let id = &op.id;
+        let method = op.method.to_uppercase();
+        let path = &op.path;
+        let aliases = &op.aliases;
+        let auth = match op.auth {
+            Auth::None => quote!(AuthRequirement::None),
+            Auth::Optional { .. } => quote!(AuthRequirement::Optional),
+            Auth::Required { .. } => quote!(AuthRequirement::Required),
+        };
+        let rate_limited = op.rate_limited;
+        let deprecated = op.deprecated;
+        let added_in = match &op.added_in {
+            Some(v) => quote!(Some(#v)),
+            None => quote!(None),
+        };
+        let summary = op.summary.clone().unwrap_or_default();
+        let doc = docs(&format!("`{method} {path}` ({id})."));
+        quote! {
+            #doc
+            pub const #name: OperationInfo = OperationInfo {
+                id: #id,
+                method: #method,
+                path: #path,
+                aliases: &[#(#aliases),*],
+                auth: #auth,
+                rate_limited: #rate_limited,
+                deprecated: #deprecated,
+                added_in: #added_in,
+                summary: #summary,
+            };
+        }
+    });
+    let names = ops.iter().map(|op| ident(&op.const_name));
+    quote! {
+        //! A description of every operation of this API.
+
+        use crate::runtime::{AuthRequirement, OperationInfo};
+
+        #(#consts)*
+
+        /// Every operation of this API, in path order.
+        pub const ALL: &[OperationInfo] = &[#(#names),*];
+    }
+}

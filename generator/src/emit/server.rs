@@ -1,0 +1,407 @@
+//! `server.rs` of an API module: one trait per spec file, a `Service` trait
+//! that gathers them, and `router()`, which serves an implementation with axum.
+//!
+//! Routes are registered with positional parameter names (`{p0}`, `{p1}`):
+//! the spec names the same segment differently on different paths
+//! (`{roomId}`, `{roomIdOrAlias}`), which axum's matcher would refuse.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{docs, ident, op_docs, ty_tokens};
+use crate::ir::types::Ty;
+use crate::ir::{ApiIr, Auth, OperationIr, ParamIr, ResponseType};
+use crate::model::Discriminator;
+
+pub fn emit(api: &ApiIr) -> TokenStream {
+    let types_scope = quote!(types::);
+    let traits = api.areas.iter().map(|area| {
+        let name = ident(&area.trait_name);
+        let doc = docs(&format!(
+            "The operations of `{}`. Each method answers 404 `M_UNRECOGNIZED` until implemented.",
+            area.file
+        ));
+        let methods = area
+            .operations
+            .iter()
+            .map(|op| trait_method(op, &types_scope));
+        quote! {
+            #doc
+            pub trait #name: Send + Sync + 'static {
+                #(#methods)*
+            }
+        }
+    });
+    let bounds: Vec<_> = api.areas.iter().map(|a| ident(&a.trait_name)).collect();
+    let callers = api.areas.iter().flat_map(|area| {
+        area.operations
+            .iter()
+            .map(move |op| caller(op, &area.trait_name))
+    });
+    let (handlers, registrations) = routes(api);
+    let imports = imports(api);
+    quote! {
+        //! The server side: implement the traits, then serve them with [`router`].
+
+        use std::sync::Arc;
+
+        #imports
+
+        #(#traits)*
+
+        /// Everything [`router`] needs: every trait of this API.
+        pub trait Service: #(#bounds)+* {}
+
+        impl<T: #(#bounds)+*> Service for T {}
+
+        /// An axum router serving `service` on every path of this API, `x-alias`
+        /// paths included. Unknown paths answer 404 and wrong methods 405, both
+        /// `M_UNRECOGNIZED`.
+        pub fn router<S: Service>(service: S) -> axum::Router {
+            let router = axum::Router::new() #(#registrations)*;
+            finish(router).with_state(Arc::new(service))
+        }
+
+        fn respond(result: Result<Response, MatrixError>) -> Response {
+            result.unwrap_or_else(IntoResponse::into_response)
+        }
+
+        #(#handlers)*
+        #(#callers)*
+    }
+}
+
+/// Only what this API's operations use, so that every import is used.
+fn imports(api: &ApiIr) -> TokenStream {
+    let ops: Vec<&OperationIr> = api.areas.iter().flat_map(|a| &a.operations).collect();
+    let responses: Vec<(&Ty, bool)> = ops
+        .iter()
+        .flat_map(|op| match &op.response_type {
+            ResponseType::Single { ty, binary, .. } => vec![(ty, *binary)],
+            ResponseType::Enum { variants, .. } => {
+                variants.iter().map(|(_, _, t, b)| (t, *b)).collect()
+            }
+        })
+        .collect();
+    let mut helpers = vec![quote!(finish), quote!(RequestParts)];
+    if responses.iter().any(|(_, binary)| *binary) {
+        helpers.push(quote!(binary_response));
+    }
+    if responses.iter().any(|(ty, _)| **ty == Ty::Unit) {
+        helpers.push(quote!(empty_response));
+    }
+    if responses
+        .iter()
+        .any(|(ty, binary)| **ty != Ty::Unit && !binary)
+    {
+        helpers.push(quote!(json_response));
+    }
+    let path = ops
+        .iter()
+        .any(|op| op.path.contains('{'))
+        .then(|| quote!(Path,));
+    let auth = ops
+        .iter()
+        .any(|op| op.auth != Auth::None)
+        .then(|| quote!(Auth,));
+    quote! {
+        use axum::extract::{#path Request, State};
+        use axum::response::{IntoResponse, Response};
+
+        use super::types;
+        use crate::runtime::server::{#(#helpers),*};
+        use crate::runtime::{#auth MatrixError};
+    }
+}
+
+/// The arguments an operation takes, in order: auth, path, query, body.
+fn arguments(op: &OperationIr, scope: &TokenStream) -> Vec<(proc_macro2::Ident, TokenStream)> {
+    let mut args = Vec::new();
+    if op.auth != Auth::None {
+        args.push((format_ident!("auth"), quote!(Auth)));
+    }
+    for p in &op.path_params {
+        args.push((ident(&p.ident), ty_tokens(&p.ty, scope)));
+    }
+    if let Some(query) = &op.query_type {
+        let query = ident(query);
+        args.push((format_ident!("query"), quote!(#scope #query)));
+    }
+    if let Some(body) = &op.body {
+        args.push((format_ident!("body"), ty_tokens(&body.ty, scope)));
+    }
+    args
+}
+
+fn trait_method(op: &OperationIr, scope: &TokenStream) -> TokenStream {
+    let name = ident(&op.fn_name);
+    let doc = op_docs(op.summary.as_deref(), op.description.as_deref());
+    let route = format!(" `{} {}`", op.method.to_uppercase(), op.path);
+    let args = arguments(op, scope);
+    let params = args.iter().map(|(name, ty)| quote!(#name: #ty));
+    let names: Vec<_> = args.iter().map(|(name, _)| name).collect();
+    let response = ty_tokens(&op.response_type.rust_ty(), scope);
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let unused = match names.as_slice() {
+        [] => quote!(),
+        [one] => quote!(let _ = #one;),
+        several => quote!(let _ = (#(#several),*);),
+    };
+    quote! {
+        #doc
+        #[doc = ""]
+        #[doc = #route]
+        #deprecated
+        fn #name(&self, #(#params),*) -> impl std::future::Future<Output = Result<#response, MatrixError>> + Send {
+            async move {
+                #unused
+                Err(MatrixError::unrecognized())
+            }
+        }
+    }
+}
+
+fn caller_name(op: &OperationIr) -> proc_macro2::Ident {
+    format_ident!("call_{}", op.fn_name.trim_start_matches("r#"))
+}
+
+/// Reads one operation's inputs from a request, calls the trait, writes the response.
+fn caller(op: &OperationIr, trait_name: &str) -> TokenStream {
+    let name = caller_name(op);
+    let reads_request = op.auth != Auth::None
+        || !op.path_params.is_empty()
+        || op.query_type.is_some()
+        || op.body.is_some();
+    let request_param = if reads_request {
+        quote!(request)
+    } else {
+        quote!(_request)
+    };
+    let method = ident(&op.fn_name);
+    let trait_name = ident(trait_name);
+    let auth = match op.auth {
+        Auth::None => quote!(),
+        Auth::Optional { .. } => quote!(let auth = request.auth();),
+        Auth::Required { .. } => quote!(let auth = request.require_auth()?;),
+    };
+    let path = op.path_params.iter().enumerate().map(|(i, p)| {
+        let field = ident(&p.ident);
+        let wire = &p.wire;
+        quote!(let #field = request.path(#i, #wire)?;)
+    });
+    let query = op.query_type.as_ref().map(|query_type| {
+        let query_type = ident(query_type);
+        let declared: Vec<&str> = op.query_params.iter().map(|p| p.wire.as_str()).collect();
+        let fields = op.query_params.iter().map(|p| query_field(p, &declared));
+        quote!(let query = types::#query_type { #(#fields)* };)
+    });
+    let body = op.body.as_ref().map(|body| {
+        if body.binary {
+            quote!(let body = request.binary();)
+        } else {
+            quote!(let body = request.json()?;)
+        }
+    });
+    let args: Vec<_> = arguments(op, &TokenStream::new())
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    let allow_deprecated = op.deprecated.then(|| quote!(#[allow(deprecated)]));
+    let call = quote!(#trait_name::#method(service, #(#args),*).await?);
+    let respond = match &op.response_type {
+        ResponseType::Single {
+            status,
+            ty: Ty::Unit,
+            ..
+        } => {
+            return quote! {
+                #allow_deprecated
+                async fn #name<S: Service>(service: &S, #request_param: RequestParts) -> Result<Response, MatrixError> {
+                    #auth
+                    #(#path)*
+                    #query
+                    #body
+                    #call;
+                    Ok(empty_response(#status))
+                }
+            };
+        }
+        ResponseType::Single { status, ty, binary } => {
+            write_response(*status, ty, *binary, quote!(response))
+        }
+        ResponseType::Enum { name, variants } => {
+            let name = ident(name);
+            let arms = variants.iter().map(|(variant, status, ty, binary)| {
+                let variant = ident(variant);
+                match ty {
+                    Ty::Unit => quote!(types::#name::#variant => empty_response(#status),),
+                    // Named bodies sit in a `Box` inside the enum.
+                    Ty::Named(_) => {
+                        let write = write_response(*status, ty, *binary, quote!(*body));
+                        quote!(types::#name::#variant(body) => #write,)
+                    }
+                    _ => {
+                        let write = write_response(*status, ty, *binary, quote!(body));
+                        quote!(types::#name::#variant(body) => #write,)
+                    }
+                }
+            });
+            quote!(match response { #(#arms)* })
+        }
+    };
+    quote! {
+        #allow_deprecated
+        async fn #name<S: Service>(service: &S, #request_param: RequestParts) -> Result<Response, MatrixError> {
+            #auth
+            #(#path)*
+            #query
+            #body
+            let response = #call;
+            Ok(#respond)
+        }
+    }
+}
+
+fn query_field(p: &ParamIr, declared: &[&str]) -> TokenStream {
+    let field = ident(&p.ident);
+    let wire = &p.wire;
+    if p.open_ended {
+        return quote!(#field: request.query_rest(&[#(#declared),*]),);
+    }
+    if p.repeated {
+        return quote!(#field: request.query_all(#wire)?,);
+    }
+    if p.required {
+        quote!(#field: request.query_required(#wire)?,)
+    } else {
+        quote!(#field: request.query(#wire)?,)
+    }
+}
+
+fn write_response(status: u16, ty: &Ty, binary: bool, value: TokenStream) -> TokenStream {
+    match ty {
+        Ty::Unit => quote!(empty_response(#status)),
+        _ if binary => quote!(binary_response(#status, #value)),
+        _ => quote!(json_response(#status, &#value)),
+    }
+}
+
+/// `/rooms/{roomId}/kick` -> `/rooms/{p0}/kick`.
+fn axum_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut rest = path;
+    let mut index = 0;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
+        out.push_str(&format!("{{p{index}}}"));
+        index += 1;
+        rest = &rest[start + end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// One handler per method and path, and the `.route(...)` calls registering them.
+fn routes(api: &ApiIr) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    let mut by_route: BTreeMap<(String, String), Vec<&OperationIr>> = BTreeMap::new();
+    for op in api.areas.iter().flat_map(|a| &a.operations) {
+        by_route
+            .entry((op.path.clone(), op.method.clone()))
+            .or_default()
+            .push(op);
+    }
+    let mut handlers = Vec::new();
+    // Path (as axum sees it) -> method -> handler.
+    let mut registrations: BTreeMap<String, BTreeMap<String, proc_macro2::Ident>> = BTreeMap::new();
+    for ((path, method), ops) in &by_route {
+        let handler = format_ident!(
+            "route_{}",
+            match ops.as_slice() {
+                [one] => one.fn_name.trim_start_matches("r#").to_owned(),
+                several => several
+                    .iter()
+                    .map(|o| o.fn_name.trim_start_matches("r#"))
+                    .collect::<Vec<_>>()
+                    .join("_or_"),
+            }
+        );
+        let has_params = path.contains('{');
+        let path_arg = if has_params {
+            quote!(Path(path): Path<Vec<(String, String)>>,)
+        } else {
+            quote!()
+        };
+        let path_value = if has_params {
+            quote!(path)
+        } else {
+            quote!(Vec::new())
+        };
+        let call = dispatch(ops);
+        handlers.push(quote! {
+            async fn #handler<S: Service>(State(service): State<Arc<S>>, #path_arg request: Request) -> Response {
+                let request = match RequestParts::read(#path_value, request).await {
+                    Ok(request) => request,
+                    Err(error) => return error.into_response(),
+                };
+                respond(#call)
+            }
+        });
+        let mut paths = vec![axum_path(path)];
+        for op in ops {
+            paths.extend(op.aliases.iter().map(|a| axum_path(a)));
+        }
+        for p in paths {
+            registrations
+                .entry(p)
+                .or_default()
+                .insert(method.clone(), handler.clone());
+        }
+    }
+    let registrations = registrations
+        .into_iter()
+        .map(|(path, methods)| {
+            let mut chain = methods.into_iter().map(|(method, handler)| {
+                let method = ident(&method);
+                quote!(#method(#handler::<S>))
+            });
+            let first = chain.next().expect("a route has a method");
+            let rest = chain.map(|c| quote!(.#c));
+            quote!(.route(#path, axum::routing::#first #(#rest)*))
+        })
+        .collect();
+    (handlers, registrations)
+}
+
+/// The call for a route; several operations on one route are told apart by
+/// their discriminators, the fallback (or else the first) taking the rest.
+fn dispatch(ops: &[&OperationIr]) -> TokenStream {
+    let call = |op: &OperationIr| {
+        let caller = caller_name(op);
+        quote!(#caller(service.as_ref(), request).await)
+    };
+    if let [one] = ops {
+        return call(one);
+    }
+    let mut branches = Vec::new();
+    let mut fallback = None;
+    for op in ops {
+        match &op.discriminator {
+            Some(Discriminator::BodyFields(fields)) => {
+                let c = call(op);
+                branches.push(quote!(if request.has_body_fields(&[#(#fields),*]) { #c }));
+            }
+            Some(Discriminator::QueryParam(name)) => {
+                let c = call(op);
+                branches.push(quote!(if request.has_query(#name) { #c }));
+            }
+            Some(Discriminator::Fallback) | None => fallback = Some(call(op)),
+        }
+    }
+    let last = fallback.unwrap_or_else(|| call(ops[0]));
+    quote!(#(#branches else)* { #last })
+}

@@ -1,0 +1,256 @@
+//! `types.rs` of an API module: structs, open enums, unions and aliases, plus
+//! the enums of operations with several success statuses.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{docs, ident, ty_tokens};
+use crate::ir::types::{Def, Field, Ty, TypeDef};
+use crate::ir::{ApiIr, ResponseType};
+
+pub fn emit(api: &ApiIr) -> TokenStream {
+    let defs = api.types.values().map(type_def);
+    let responses = api
+        .areas
+        .iter()
+        .flat_map(|a| &a.operations)
+        .filter_map(|op| match &op.response_type {
+            ResponseType::Enum { name, variants } => Some(response_enum(name, variants, &op.id)),
+            ResponseType::Single { .. } => None,
+        });
+    let queries = api
+        .areas
+        .iter()
+        .flat_map(|a| &a.operations)
+        .filter_map(|op| {
+            let name = op.query_type.as_ref()?;
+            let fields = op.query_params.iter().map(|p| {
+                let doc = p.docs.as_deref().map(docs).unwrap_or_default();
+                let field = ident(&p.ident);
+                let ty = ty_tokens(&p.ty, &TokenStream::new());
+                let optional = !p.required && !p.repeated && !p.open_ended;
+                let ty = if optional { quote!(Option<#ty>) } else { ty };
+                let ty = if p.open_ended {
+                    quote!(std::collections::BTreeMap<String, String>)
+                } else {
+                    ty
+                };
+                quote! { #doc pub #field: #ty, }
+            });
+            let doc = docs(&format!("Query parameters of `{}`.", op.id));
+            let name = ident(name);
+            // Required enum parameters have no default value.
+            let default = op
+                .query_params
+                .iter()
+                .all(|p| !p.required || !matches!(p.ty, Ty::Named(_)))
+                .then(|| quote!(Default,));
+            Some(quote! {
+                #doc
+                #[derive(Clone, Debug, #default PartialEq)]
+                pub struct #name { #(#fields)* }
+            })
+        });
+    quote! {
+        //! Request and response types.
+        #(#defs)*
+        #(#queries)*
+        #(#responses)*
+    }
+}
+
+fn type_def(def: &TypeDef) -> TokenStream {
+    let doc = def.docs.as_deref().map(docs).unwrap_or_default();
+    let name = ident(&def.name);
+    let scope = TokenStream::new();
+    match &def.def {
+        Def::Struct { fields, extra } => {
+            let all_optional = fields
+                .iter()
+                .all(|f| !f.required || matches!(f.ty, Ty::Option(_)));
+            let default = all_optional.then(|| quote!(Default,));
+            let fields = fields.iter().map(field);
+            let extra = extra.as_ref().map(|ty| {
+                let ty = ty_tokens(ty, &scope);
+                quote! {
+                    /// Properties beyond the declared ones.
+                    #[serde(flatten)]
+                    pub extra: std::collections::BTreeMap<String, #ty>,
+                }
+            });
+            quote! {
+                #doc
+                #[derive(Clone, Debug, #default PartialEq, serde::Serialize, serde::Deserialize)]
+                pub struct #name {
+                    #(#fields)*
+                    #extra
+                }
+            }
+        }
+        Def::Enum { variants } => open_enum(&def.name, variants, doc),
+        Def::Union { variants } => {
+            let variants = variants.iter().map(|(variant, ty)| {
+                let variant = ident(variant);
+                let ty = boxed_if_named(ty, &scope);
+                quote! { #variant(#ty), }
+            });
+            quote! {
+                #doc
+                #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[serde(untagged)]
+                pub enum #name { #(#variants)* }
+            }
+        }
+        Def::Alias(ty) => {
+            let ty = match ty {
+                Ty::Named(target) if *target == def.name => quote!(serde_json::Value),
+                other => ty_tokens(other, &scope),
+            };
+            quote! { #doc pub type #name = #ty; }
+        }
+    }
+}
+
+/// Named types in enum variants are boxed: they may be large or recursive.
+fn boxed_if_named(ty: &Ty, scope: &TokenStream) -> TokenStream {
+    let tokens = ty_tokens(ty, scope);
+    match ty {
+        Ty::Named(_) => quote!(Box<#tokens>),
+        _ => tokens,
+    }
+}
+
+fn field(field: &Field) -> TokenStream {
+    let doc = field.docs.as_deref().map(docs).unwrap_or_default();
+    let name = ident(&field.ident);
+    let bare = field.ident.trim_start_matches("r#");
+    let rename = (bare != field.wire).then(|| {
+        let wire = &field.wire;
+        quote!(#[serde(rename = #wire)])
+    });
+    let scope = TokenStream::new();
+    let inner = match &field.ty {
+        Ty::Option(inner) => inner.as_ref(),
+        other => other,
+    };
+    let mut ty = ty_tokens(inner, &scope);
+    if field.boxed {
+        ty = quote!(Box<#ty>);
+    }
+    let nullable = matches!(field.ty, Ty::Option(_));
+    let attrs = match (field.required, nullable) {
+        (true, false) => quote!(),
+        (true, true) => {
+            ty = quote!(Option<#ty>);
+            quote!(#[serde(default)])
+        }
+        (false, _) => {
+            ty = quote!(Option<#ty>);
+            quote!(#[serde(default, skip_serializing_if = "Option::is_none")])
+        }
+    };
+    quote! {
+        #doc
+        #rename
+        #attrs
+        pub #name: #ty,
+    }
+}
+
+fn open_enum(name: &str, variants: &[(String, String)], doc: TokenStream) -> TokenStream {
+    let name = ident(name);
+    let decls = variants.iter().map(|(variant, wire)| {
+        let variant = ident(variant);
+        let doc = format!(" `{wire}`");
+        quote! { #[doc = #doc] #variant, }
+    });
+    let to_str = variants.iter().map(|(variant, wire)| {
+        let variant = ident(variant);
+        quote! { Self::#variant => #wire, }
+    });
+    let from_str = variants.iter().map(|(variant, wire)| {
+        let variant = ident(variant);
+        quote! { #wire => Self::#variant, }
+    });
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[serde(from = "String", into = "String")]
+        pub enum #name {
+            #(#decls)*
+            /// A value the spec does not list: Matrix enums are open.
+            Other(String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_str)*
+                    Self::Other(value) => value,
+                }
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                match value.as_str() {
+                    #(#from_str)*
+                    _ => Self::Other(value),
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                Self::from(value.to_owned())
+            }
+        }
+
+        impl From<#name> for String {
+            fn from(value: #name) -> Self {
+                match value {
+                    #name::Other(value) => value,
+                    known => known.as_str().to_owned(),
+                }
+            }
+        }
+
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+fn response_enum(name: &str, variants: &[(String, u16, Ty, bool)], op_id: &str) -> TokenStream {
+    let name = ident(name);
+    let doc = docs(&format!(
+        "The success responses of `{op_id}`, one variant per status."
+    ));
+    let variants = variants.iter().map(|(variant, status, ty, _)| {
+        let variant = ident(variant);
+        let doc = format!(" HTTP {status}.");
+        match ty {
+            Ty::Unit => quote! { #[doc = #doc] #variant, },
+            other => {
+                let ty = boxed_if_named(other, &TokenStream::new());
+                quote! { #[doc = #doc] #variant(#ty), }
+            }
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum #name { #(#variants)* }
+    }
+}

@@ -1,0 +1,437 @@
+//! Phase 5: the intermediate representation the emitters read.
+//!
+//! It decides everything Rust-specific once: names of functions, types,
+//! traits and modules; which parameters go where; which responses are
+//! successes; how a request authenticates. The emitters only print it.
+
+pub mod types;
+
+use std::collections::BTreeMap;
+
+use openapiv3::{
+    Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody, Response, SecurityScheme,
+    StatusCode,
+};
+
+use crate::model::{Api, Discriminator, Operation};
+use crate::names::{field_ident, is_keyword, snake_case, type_ident};
+use types::{Def, Ty, TypeDef, TypeGraph};
+
+pub struct ApiIr {
+    /// The Rust module of the API (`client_server`).
+    pub module: String,
+    pub title: String,
+    /// Operations grouped by the spec file they come from, one server trait each.
+    pub areas: Vec<Area>,
+    pub types: BTreeMap<String, TypeDef>,
+}
+
+pub struct Area {
+    pub trait_name: String,
+    pub file: String,
+    pub operations: Vec<OperationIr>,
+}
+
+pub struct OperationIr {
+    pub id: String,
+    pub fn_name: String,
+    /// PascalCase prefix for the operation's own types and constants.
+    pub type_prefix: String,
+    pub const_name: String,
+    pub method: String,
+    pub path: String,
+    pub aliases: Vec<String>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub path_params: Vec<ParamIr>,
+    pub query_params: Vec<ParamIr>,
+    /// The struct holding the query parameters, when there are any.
+    pub query_type: Option<String>,
+    pub body: Option<BodyIr>,
+    pub responses: Vec<ResponseIr>,
+    /// The success type the server returns and the client yields.
+    pub response_type: ResponseType,
+    pub auth: Auth,
+    pub rate_limited: bool,
+    pub deprecated: bool,
+    pub added_in: Option<String>,
+    pub discriminator: Option<Discriminator>,
+}
+
+pub struct ParamIr {
+    pub wire: String,
+    pub ident: String,
+    pub ty: Ty,
+    pub required: bool,
+    /// An array sent as the parameter repeated (`?a=1&a=2`).
+    pub repeated: bool,
+    /// An object whose entries are sent as query parameters of their own.
+    pub open_ended: bool,
+    pub docs: Option<String>,
+}
+
+pub struct BodyIr {
+    pub ty: Ty,
+    pub required: bool,
+    /// Sent and received as raw bytes with its content type.
+    pub binary: bool,
+}
+
+pub struct ResponseIr {
+    pub status: u16,
+    pub success: bool,
+    pub ty: Ty,
+    pub binary: bool,
+    pub description: String,
+}
+
+pub enum ResponseType {
+    /// One success status.
+    Single { status: u16, ty: Ty, binary: bool },
+    /// Several success statuses: an enum with a variant per status.
+    Enum {
+        name: String,
+        variants: Vec<(String, u16, Ty, bool)>,
+    },
+}
+
+impl ResponseType {
+    pub fn rust_ty(&self) -> Ty {
+        match self {
+            ResponseType::Single { ty, .. } => ty.clone(),
+            ResponseType::Enum { name, .. } => Ty::Named(name.clone()),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Auth {
+    None,
+    /// A token is used when given (`security: [{}, {accessToken: []}]`).
+    Optional {
+        in_query: bool,
+    },
+    Required {
+        in_query: bool,
+    },
+}
+
+pub fn build(api: &Api) -> ApiIr {
+    let empty = indexmap::IndexMap::new();
+    let components = api.openapi.components.as_ref();
+    let schemas = components.map_or(&empty, |c| &c.schemas);
+    let security_schemes = components.map(|c| &c.security_schemes);
+    let mut graph = TypeGraph::new(schemas);
+    graph.define_all_components();
+
+    let mut areas: BTreeMap<String, Area> = BTreeMap::new();
+    let mut fn_names = std::collections::BTreeSet::new();
+    let mut const_names = std::collections::BTreeSet::new();
+    for op in &api.operations {
+        let mut ir = operation(op, &mut graph, security_schemes, &mut fn_names);
+        // Ids differing only in case (`queryUserById`, `queryUserByID`) meet here.
+        while !const_names.insert(ir.const_name.clone()) {
+            ir.const_name.push('_');
+        }
+        let stem = std::path::Path::new(&op.file)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "api".into());
+        areas
+            .entry(stem.clone())
+            .or_insert_with(|| Area {
+                trait_name: type_ident(&stem),
+                file: op.file.clone(),
+                operations: Vec::new(),
+            })
+            .operations
+            .push(ir);
+    }
+    graph.box_recursive_fields();
+    ApiIr {
+        module: module_name(&api.name),
+        title: api.openapi.info.title.clone(),
+        areas: areas.into_values().collect(),
+        types: graph.defs,
+    }
+}
+
+/// `client-server` -> `client_server`, `client-server/v1` -> `client_server_v1`.
+pub fn module_name(api: &str) -> String {
+    let name = snake_case(api);
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) || is_keyword(&name) {
+        format!("api_{name}")
+    } else {
+        name
+    }
+}
+
+fn operation(
+    op: &Operation,
+    graph: &mut TypeGraph,
+    schemes: Option<&indexmap::IndexMap<String, ReferenceOr<SecurityScheme>>>,
+    fn_names: &mut std::collections::BTreeSet<String>,
+) -> OperationIr {
+    let o = &op.operation;
+    let mut fn_name = field_ident(&op.id);
+    while !fn_names.insert(fn_name.clone()) {
+        fn_name.push('_');
+    }
+    // Trait methods must not shadow the methods every type has.
+    if matches!(
+        fn_name.as_str(),
+        "clone" | "eq" | "fmt" | "hash" | "into" | "from" | "to_string"
+    ) {
+        fn_name.push_str("_op");
+    }
+    let fn_name = if is_keyword(&fn_name) {
+        format!("{fn_name}_")
+    } else {
+        fn_name
+    };
+    let prefix = graph.reserve(&type_ident(&op.id));
+
+    let mut path_params = Vec::new();
+    let mut query_params = Vec::new();
+    let mut idents = std::collections::BTreeSet::new();
+    for parameter in &o.parameters {
+        let ReferenceOr::Item(parameter) = parameter else {
+            continue;
+        };
+        let data = parameter.parameter_data_ref();
+        let place = format!("{prefix}{}", type_ident(&data.name));
+        let ty = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => graph.ty(schema, &place),
+            ParameterSchemaOrContent::Content(_) => Ty::String,
+        };
+        let ty = parameter_ty(strip_option(ty), &graph.defs);
+        let mut ident = field_ident(&data.name);
+        while !idents.insert(ident.clone()) {
+            ident.push('_');
+        }
+        if is_keyword(&ident) {
+            ident = format!("{ident}_");
+        }
+        let ir = ParamIr {
+            wire: data.name.clone(),
+            ident,
+            repeated: matches!(ty, Ty::Vec(_)),
+            open_ended: data.extensions.contains_key("x-open-ended")
+                || matches!(ty, Ty::Map(_) | Ty::JsonObject),
+            ty,
+            required: data.required,
+            docs: data.description.clone(),
+        };
+        match parameter {
+            Parameter::Path { .. } => path_params.push(ir),
+            // The token is the client's and the server's business, not the caller's.
+            Parameter::Query { .. } if data.name == "access_token" => {}
+            Parameter::Query { .. } => query_params.push(ir),
+            // Headers (`Content-Type` of uploads) travel with the body.
+            Parameter::Header { .. } | Parameter::Cookie { .. } => {}
+        }
+    }
+    // Path parameters follow the order of the path template.
+    path_params.sort_by_key(|p| {
+        op.path
+            .find(&format!("{{{}}}", p.wire))
+            .unwrap_or(usize::MAX)
+    });
+    let query_type = (!query_params.is_empty()).then(|| graph.reserve(&format!("{prefix}Query")));
+
+    let body = o.request_body.as_ref().and_then(|body| match body {
+        ReferenceOr::Item(body) => Some(request_body(body, graph, &prefix)),
+        ReferenceOr::Reference { .. } => None,
+    });
+
+    let mut responses = Vec::new();
+    for (status, response) in &o.responses.responses {
+        let ReferenceOr::Item(response) = response else {
+            continue;
+        };
+        let code = match status {
+            StatusCode::Code(code) => *code,
+            StatusCode::Range(range) => range * 100,
+        };
+        let success = (200..400).contains(&code);
+        let place = if success {
+            format!("{prefix}Response")
+        } else {
+            format!("{prefix}Error{code}")
+        };
+        let (ty, binary) = if success {
+            response_body(response, graph, &place)
+        } else {
+            (Ty::Unit, false)
+        };
+        responses.push(ResponseIr {
+            status: code,
+            success,
+            ty,
+            binary,
+            description: response.description.clone(),
+        });
+    }
+    let successes: Vec<&ResponseIr> = responses.iter().filter(|r| r.success).collect();
+    let response_type = match successes.as_slice() {
+        [] => ResponseType::Single {
+            status: 200,
+            ty: Ty::Unit,
+            binary: false,
+        },
+        [one] => ResponseType::Single {
+            status: one.status,
+            ty: one.ty.clone(),
+            binary: one.binary,
+        },
+        several => ResponseType::Enum {
+            name: graph.reserve(&format!("{prefix}Response")),
+            variants: several
+                .iter()
+                .map(|r| (status_variant(r.status), r.status, r.ty.clone(), r.binary))
+                .collect(),
+        },
+    };
+
+    OperationIr {
+        id: op.id.clone(),
+        const_name: snake_case(&op.id).to_uppercase(),
+        fn_name,
+        type_prefix: prefix,
+        method: op.method.clone(),
+        path: op.path.clone(),
+        aliases: op.aliases.clone(),
+        summary: o.summary.clone(),
+        description: o.description.clone(),
+        path_params,
+        query_params,
+        query_type,
+        body,
+        rate_limited: responses.iter().any(|r| r.status == 429)
+            || o.extensions.get("x-rate-limited") == Some(&serde_json::Value::Bool(true)),
+        responses,
+        response_type,
+        auth: auth(o, schemes),
+        deprecated: o.deprecated,
+        added_in: o
+            .extensions
+            .get("x-addedInMatrixVersion")
+            .and_then(|v| v.as_str().map(str::to_owned)),
+        discriminator: op.discriminator.clone(),
+    }
+}
+
+/// Parameters travel as text: scalars and enums parse from it; anything else
+/// (a JSON-encoded filter, say) stays a string for the caller to encode.
+fn parameter_ty(ty: Ty, defs: &BTreeMap<String, TypeDef>) -> Ty {
+    match ty {
+        Ty::Named(name) => match defs.get(&name).map(|d| &d.def) {
+            Some(Def::Enum { .. }) => Ty::Named(name),
+            Some(Def::Alias(inner)) if !matches!(inner, Ty::Named(_)) => {
+                parameter_ty(inner.clone(), defs)
+            }
+            _ => Ty::String,
+        },
+        Ty::Vec(inner) => Ty::Vec(Box::new(parameter_ty(*inner, defs))),
+        Ty::Option(inner) => parameter_ty(*inner, defs),
+        Ty::Json | Ty::Bytes | Ty::Unit => Ty::String,
+        other => other,
+    }
+}
+
+fn strip_option(ty: Ty) -> Ty {
+    match ty {
+        Ty::Option(inner) => *inner,
+        other => other,
+    }
+}
+
+fn request_body(body: &RequestBody, graph: &mut TypeGraph, prefix: &str) -> BodyIr {
+    let json = body
+        .content
+        .iter()
+        .find(|(media, _)| media.as_str() == "application/json" || media.ends_with("+json"));
+    match json {
+        Some((_, media)) => BodyIr {
+            ty: media.schema.as_ref().map_or(Ty::JsonObject, |schema| {
+                strip_option(graph.ty(schema, &format!("{prefix}Request")))
+            }),
+            required: body.required,
+            binary: false,
+        },
+        None => BodyIr {
+            ty: Ty::Bytes,
+            required: body.required,
+            binary: true,
+        },
+    }
+}
+
+fn response_body(response: &Response, graph: &mut TypeGraph, place: &str) -> (Ty, bool) {
+    if response.content.is_empty() {
+        return (Ty::Unit, false);
+    }
+    let json = response
+        .content
+        .iter()
+        .find(|(media, _)| media.as_str() == "application/json" || media.ends_with("+json"));
+    match json {
+        Some((_, media)) => {
+            let ty = media
+                .schema
+                .as_ref()
+                .map_or(Ty::Json, |schema| strip_option(graph.ty(schema, place)));
+            (ty, false)
+        }
+        None => (Ty::Bytes, true),
+    }
+}
+
+/// `200` -> `Ok`, `202` -> `Accepted`, ...; other codes by number.
+fn status_variant(status: u16) -> String {
+    http_reason(status).map_or_else(|| format!("Status{status}"), type_ident)
+}
+
+pub fn http_reason(status: u16) -> Option<&'static str> {
+    Some(match status {
+        200 => "OK",
+        201 => "Created",
+        202 => "Accepted",
+        204 => "No Content",
+        301 => "Moved Permanently",
+        302 => "Found",
+        303 => "See Other",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
+        _ => return None,
+    })
+}
+
+fn auth(
+    op: &openapiv3::Operation,
+    schemes: Option<&indexmap::IndexMap<String, ReferenceOr<SecurityScheme>>>,
+) -> Auth {
+    let Some(requirements) = &op.security else {
+        return Auth::None;
+    };
+    if requirements.is_empty() {
+        return Auth::None;
+    }
+    let optional = requirements.iter().any(|r| r.is_empty());
+    // The token goes in the query when the only scheme named is a query apiKey.
+    let in_query = requirements.iter().flat_map(|r| r.keys()).all(|name| {
+        matches!(
+            schemes.and_then(|s| s.get(name)),
+            Some(ReferenceOr::Item(SecurityScheme::APIKey {
+                location: openapiv3::APIKeyLocation::Query,
+                ..
+            }))
+        )
+    });
+    let any_scheme = requirements.iter().any(|r| !r.is_empty());
+    match (any_scheme, optional) {
+        (false, _) => Auth::None,
+        (true, true) => Auth::Optional { in_query },
+        (true, false) => Auth::Required { in_query },
+    }
+}

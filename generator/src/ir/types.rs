@@ -1,0 +1,586 @@
+//! The type graph of one API: every schema the operations use, as Rust types
+//! with stable, unique, readable names.
+//!
+//! Naming: component schemas keep their component name; inline objects take
+//! their `title` when it is free, otherwise the name of their place
+//! (`KickRequest`, `KickRequestContent`, ...). A name that is taken gets a
+//! number, so a title reused by different schemas never merges them.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
+
+use crate::names::{field_ident, is_keyword, type_ident};
+
+/// A Rust type as a field, parameter or body uses it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ty {
+    String,
+    Integer,
+    Number,
+    Bool,
+    /// Any JSON value.
+    Json,
+    /// A JSON object with no declared properties.
+    JsonObject,
+    /// Raw bytes (binary bodies).
+    Bytes,
+    /// No body.
+    Unit,
+    Vec(Box<Ty>),
+    Map(Box<Ty>),
+    Option(Box<Ty>),
+    Named(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct TypeDef {
+    pub name: String,
+    pub docs: Option<String>,
+    pub def: Def,
+}
+
+#[derive(Clone, Debug)]
+pub enum Def {
+    Struct {
+        fields: Vec<Field>,
+        /// Properties not declared, kept as a flattened map of this value type.
+        extra: Option<Ty>,
+    },
+    /// A string enum that also accepts values the spec does not list.
+    Enum { variants: Vec<(String, String)> },
+    /// One of several shapes, tried in order (`oneOf`, `anyOf`, type lists).
+    Union { variants: Vec<(String, Ty)> },
+    /// A named schema that is not an object (`type Foo = Vec<Bar>`).
+    Alias(Ty),
+}
+
+#[derive(Clone, Debug)]
+pub struct Field {
+    pub wire: String,
+    pub ident: String,
+    pub ty: Ty,
+    pub required: bool,
+    pub docs: Option<String>,
+    /// Set when the field's type contains the struct itself.
+    pub boxed: bool,
+}
+
+pub struct TypeGraph<'a> {
+    components: &'a indexmap::IndexMap<String, ReferenceOr<Schema>>,
+    pub defs: BTreeMap<String, TypeDef>,
+    used: BTreeSet<String>,
+    component_names: BTreeMap<String, String>,
+}
+
+impl<'a> TypeGraph<'a> {
+    pub fn new(components: &'a indexmap::IndexMap<String, ReferenceOr<Schema>>) -> Self {
+        let mut used = BTreeSet::new();
+        let mut component_names = BTreeMap::new();
+        for key in components.keys() {
+            let name = unique(&mut used, &type_ident(key));
+            component_names.insert(key.clone(), name);
+        }
+        TypeGraph {
+            components,
+            defs: BTreeMap::new(),
+            used,
+            component_names,
+        }
+    }
+
+    /// Defines every component, used or not, so that the crate offers them all.
+    pub fn define_all_components(&mut self) {
+        let keys: Vec<String> = self.components.keys().cloned().collect();
+        for key in keys {
+            self.component(&key);
+        }
+    }
+
+    /// Reserves a name for a type an emitter defines itself (a response enum).
+    pub fn reserve(&mut self, wanted: &str) -> String {
+        unique(&mut self.used, wanted)
+    }
+
+    fn component(&mut self, key: &str) -> Ty {
+        let Some(name) = self.component_names.get(key).cloned() else {
+            return Ty::Json;
+        };
+        if !self.defs.contains_key(&name) {
+            // A placeholder first, so a schema that refers to itself finds its name.
+            self.defs.insert(
+                name.clone(),
+                TypeDef {
+                    name: name.clone(),
+                    docs: None,
+                    def: Def::Alias(Ty::Json),
+                },
+            );
+            let schema = match &self.components[key] {
+                ReferenceOr::Item(schema) => schema.clone(),
+                ReferenceOr::Reference { .. } => return Ty::Named(name),
+            };
+            let def = self.definition(&schema, &name);
+            self.defs.insert(
+                name.clone(),
+                TypeDef {
+                    name: name.clone(),
+                    docs: docs(&schema),
+                    def,
+                },
+            );
+        }
+        Ty::Named(name)
+    }
+
+    fn lookup(&self, reference: &str) -> Option<&'a Schema> {
+        let key = reference.strip_prefix("#/components/schemas/")?;
+        match self.components.get(key)? {
+            ReferenceOr::Item(schema) => Some(schema),
+            ReferenceOr::Reference { .. } => None,
+        }
+    }
+
+    /// The type of a schema used at `place` (a PascalCase name for inline types).
+    pub fn ty(&mut self, schema: &ReferenceOr<Schema>, place: &str) -> Ty {
+        match schema {
+            ReferenceOr::Reference { reference } => {
+                match reference.strip_prefix("#/components/schemas/") {
+                    Some(key) => self.component(key),
+                    None => Ty::Json,
+                }
+            }
+            ReferenceOr::Item(schema) => {
+                let ty = self.inline(schema, place);
+                if schema.schema_data.nullable && !matches!(ty, Ty::Option(_) | Ty::Json) {
+                    Ty::Option(Box::new(ty))
+                } else {
+                    ty
+                }
+            }
+        }
+    }
+
+    pub fn boxed_ty(&mut self, schema: &ReferenceOr<Box<Schema>>, place: &str) -> Ty {
+        self.ty(&unbox(schema), place)
+    }
+
+    fn inline(&mut self, schema: &Schema, place: &str) -> Ty {
+        let shape = Shape::of(schema);
+        // A one-member `allOf` that only adds documentation is the member itself.
+        if let [only] = shape.all_of.as_slice() {
+            if shape.properties.is_empty() && shape.types.is_empty() && shape.additional.is_none() {
+                return self.ty(only, place);
+            }
+        }
+        if shape.is_object() {
+            let name = self.inline_name(schema, place);
+            return match self.definition(schema, &name) {
+                Def::Alias(ty) => {
+                    self.used.remove(&name);
+                    ty
+                }
+                def => {
+                    self.defs.insert(
+                        name.clone(),
+                        TypeDef {
+                            name: name.clone(),
+                            docs: docs(schema),
+                            def,
+                        },
+                    );
+                    Ty::Named(name)
+                }
+            };
+        }
+        if !shape.string_enum.is_empty() || !shape.unions().is_empty() {
+            let name = self.inline_name(schema, place);
+            let def = self.definition(schema, &name);
+            self.defs.insert(
+                name.clone(),
+                TypeDef {
+                    name: name.clone(),
+                    docs: docs(schema),
+                    def,
+                },
+            );
+            return Ty::Named(name);
+        }
+        self.scalar(&shape, place)
+    }
+
+    fn scalar(&mut self, shape: &Shape, place: &str) -> Ty {
+        match shape.types.first().map(String::as_str) {
+            Some("string") if shape.format.as_deref() == Some("binary") => Ty::Bytes,
+            Some("string") => Ty::String,
+            Some("integer") => Ty::Integer,
+            Some("number") => Ty::Number,
+            Some("boolean") => Ty::Bool,
+            Some("array") => {
+                let item = match &shape.items {
+                    Some(items) => self.boxed_ty(items, &format!("{place}Item")),
+                    None => Ty::Json,
+                };
+                Ty::Vec(Box::new(item))
+            }
+            Some("object") => self.map_of(shape, place),
+            _ => Ty::Json,
+        }
+    }
+
+    fn map_of(&mut self, shape: &Shape, place: &str) -> Ty {
+        match &shape.additional {
+            Some(AdditionalProperties::Schema(schema)) => {
+                Ty::Map(Box::new(self.ty(schema, &format!("{place}Value"))))
+            }
+            _ => Ty::JsonObject,
+        }
+    }
+
+    fn inline_name(&mut self, schema: &Schema, place: &str) -> String {
+        let title = schema
+            .schema_data
+            .title
+            .as_deref()
+            .filter(|t| t.split_whitespace().count() <= 5 && !t.ends_with('.'))
+            .map(type_ident);
+        match title {
+            Some(title) if !self.used.contains(&title) => unique(&mut self.used, &title),
+            _ => unique(&mut self.used, place),
+        }
+    }
+
+    /// The definition of a named type.
+    fn definition(&mut self, schema: &Schema, name: &str) -> Def {
+        let shape = Shape::of(schema);
+        if let [only] = shape.all_of.as_slice() {
+            if shape.properties.is_empty() && shape.types.is_empty() && shape.additional.is_none() {
+                return Def::Alias(self.ty(only, name));
+            }
+        }
+        if shape.is_object() {
+            let mut object = ObjectParts::default();
+            self.collect_object(schema, &mut object, 0);
+            if object.properties.is_empty() {
+                let ty = match object.additional {
+                    Some(AdditionalProperties::Schema(s)) => {
+                        Ty::Map(Box::new(self.ty(&s, &format!("{name}Value"))))
+                    }
+                    _ => Ty::JsonObject,
+                };
+                return Def::Alias(ty);
+            }
+            return self.struct_def(name, object);
+        }
+        if !shape.string_enum.is_empty() {
+            return Def::Enum {
+                variants: enum_variants(&shape.string_enum),
+            };
+        }
+        let members = shape.unions();
+        if !members.is_empty() {
+            return self.union_def(name, members);
+        }
+        Def::Alias(self.scalar(&shape, name))
+    }
+
+    fn struct_def(&mut self, name: &str, object: ObjectParts) -> Def {
+        let mut fields = Vec::new();
+        let mut idents = BTreeSet::new();
+        for (wire, property) in &object.properties {
+            let place = format!("{name}{}", type_ident(wire));
+            let ty = self.boxed_ty(property, &place);
+            let ident = unique_field(&mut idents, wire);
+            let docs = match property {
+                ReferenceOr::Item(s) => docs(s),
+                ReferenceOr::Reference { .. } => None,
+            };
+            fields.push(Field {
+                wire: wire.clone(),
+                ident,
+                ty,
+                required: object.required.contains(wire),
+                docs,
+                boxed: false,
+            });
+        }
+        let extra = match &object.additional {
+            Some(AdditionalProperties::Schema(s)) => Some(self.ty(s, &format!("{name}Extra"))),
+            _ => None,
+        };
+        Def::Struct { fields, extra }
+    }
+
+    fn union_def(&mut self, name: &str, members: Vec<ReferenceOr<Schema>>) -> Def {
+        let mut variants: Vec<(String, Ty)> = Vec::new();
+        let mut seen = BTreeSet::new();
+        for (i, member) in members.iter().enumerate() {
+            let ty = self.ty(member, &format!("{name}Variant{}", i + 1));
+            if variants.iter().any(|(_, t)| *t == ty) {
+                continue;
+            }
+            let base = match &ty {
+                Ty::Named(n) => n.clone(),
+                Ty::String => "String".into(),
+                Ty::Integer => "Integer".into(),
+                Ty::Number => "Number".into(),
+                Ty::Bool => "Boolean".into(),
+                Ty::Vec(_) => "List".into(),
+                Ty::Map(_) | Ty::JsonObject => "Object".into(),
+                _ => "Value".into(),
+            };
+            variants.push((unique(&mut seen, &base), ty));
+        }
+        // Untagged enums try variants in order: specific shapes before catch-alls,
+        // integers before numbers.
+        variants.sort_by_key(|(_, ty)| match ty {
+            Ty::Named(_) => 0,
+            Ty::Integer => 1,
+            Ty::Number => 2,
+            Ty::Json | Ty::JsonObject => 4,
+            _ => 3,
+        });
+        Def::Union { variants }
+    }
+
+    /// Gathers the properties of an object schema, through `allOf` and refs.
+    fn collect_object(&mut self, schema: &Schema, into: &mut ObjectParts, depth: usize) {
+        if depth > 32 {
+            return;
+        }
+        let shape = Shape::of(schema);
+        for member in &shape.all_of {
+            let resolved = match member {
+                ReferenceOr::Item(s) => Some(s.clone()),
+                ReferenceOr::Reference { reference } => self.lookup(reference).cloned(),
+            };
+            if let Some(s) = resolved {
+                self.collect_object(&s, into, depth + 1);
+            }
+        }
+        for (name, property) in shape.properties {
+            // Later declarations win, as with `$ref` siblings.
+            into.properties.insert(name, property);
+        }
+        into.required.extend(shape.required);
+        if shape.additional.is_some() {
+            into.additional = shape.additional;
+        }
+    }
+
+    /// Marks the fields whose type contains their own struct, which must be boxed.
+    pub fn box_recursive_fields(&mut self) {
+        let contains: BTreeMap<String, BTreeSet<String>> = self
+            .defs
+            .iter()
+            .map(|(name, def)| (name.clone(), direct_members(&def.def)))
+            .collect();
+        let reaches = |from: &str, target: &str| -> bool {
+            let mut stack = vec![from.to_owned()];
+            let mut seen = BTreeSet::new();
+            while let Some(next) = stack.pop() {
+                if next == target {
+                    return true;
+                }
+                if seen.insert(next.clone()) {
+                    stack.extend(contains.get(&next).into_iter().flatten().cloned());
+                }
+            }
+            false
+        };
+        let mut to_box = Vec::new();
+        for (name, def) in &self.defs {
+            if let Def::Struct { fields, .. } = &def.def {
+                for (i, field) in fields.iter().enumerate() {
+                    if let Some(member) = by_value_named(&field.ty) {
+                        if reaches(member, name) {
+                            to_box.push((name.clone(), i));
+                        }
+                    }
+                }
+            }
+        }
+        for (name, i) in to_box {
+            if let Some(TypeDef {
+                def: Def::Struct { fields, .. },
+                ..
+            }) = self.defs.get_mut(&name)
+            {
+                fields[i].boxed = true;
+            }
+        }
+    }
+}
+
+/// Named types a definition holds by value (not behind `Vec` or a map).
+fn direct_members(def: &Def) -> BTreeSet<String> {
+    let tys: Vec<&Ty> = match def {
+        Def::Struct { fields, .. } => fields.iter().map(|f| &f.ty).collect(),
+        Def::Union { variants } => variants.iter().map(|(_, t)| t).collect(),
+        Def::Alias(ty) => vec![ty],
+        Def::Enum { .. } => Vec::new(),
+    };
+    tys.into_iter()
+        .filter_map(by_value_named)
+        .map(str::to_owned)
+        .collect()
+}
+
+fn by_value_named(ty: &Ty) -> Option<&str> {
+    match ty {
+        Ty::Named(name) => Some(name),
+        Ty::Option(inner) => by_value_named(inner),
+        _ => None,
+    }
+}
+
+#[derive(Default)]
+struct ObjectParts {
+    properties: indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+    required: Vec<String>,
+    additional: Option<AdditionalProperties>,
+}
+
+/// The parts of a schema the type mapping looks at, whichever way openapiv3 stored them.
+#[derive(Default)]
+struct Shape {
+    types: Vec<String>,
+    format: Option<String>,
+    properties: indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+    required: Vec<String>,
+    additional: Option<AdditionalProperties>,
+    items: Option<ReferenceOr<Box<Schema>>>,
+    string_enum: Vec<String>,
+    all_of: Vec<ReferenceOr<Schema>>,
+    one_of: Vec<ReferenceOr<Schema>>,
+    any_of: Vec<ReferenceOr<Schema>>,
+}
+
+impl Shape {
+    fn of(schema: &Schema) -> Shape {
+        let mut shape = Shape::default();
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                shape.types.push("string".into());
+                shape.format = format_name(&s.format);
+                shape.string_enum = s.enumeration.iter().flatten().cloned().collect();
+            }
+            SchemaKind::Type(Type::Integer(_)) => shape.types.push("integer".into()),
+            SchemaKind::Type(Type::Number(_)) => shape.types.push("number".into()),
+            SchemaKind::Type(Type::Boolean(_)) => shape.types.push("boolean".into()),
+            SchemaKind::Type(Type::Array(a)) => {
+                shape.types.push("array".into());
+                shape.items = a.items.clone();
+            }
+            SchemaKind::Type(Type::Object(o)) => {
+                shape.types.push("object".into());
+                shape.properties = o.properties.clone();
+                shape.required = o.required.clone();
+                shape.additional = o.additional_properties.clone();
+            }
+            SchemaKind::AllOf { all_of } => shape.all_of = all_of.clone(),
+            SchemaKind::OneOf { one_of } => shape.one_of = one_of.clone(),
+            SchemaKind::AnyOf { any_of } => shape.any_of = any_of.clone(),
+            SchemaKind::Not { .. } => {}
+            SchemaKind::Any(any) => {
+                shape.types.extend(any.typ.clone());
+                shape.format = any.format.clone();
+                shape.properties = any.properties.clone();
+                shape.required = any.required.clone();
+                shape.additional = any.additional_properties.clone();
+                shape.items = any.items.clone();
+                shape.all_of = any.all_of.clone();
+                shape.one_of = any.one_of.clone();
+                shape.any_of = any.any_of.clone();
+                if any.typ.as_deref() == Some("string") {
+                    shape.string_enum = any
+                        .enumeration
+                        .iter()
+                        .filter_map(|v| v.as_str().map(str::to_owned))
+                        .collect();
+                }
+            }
+        }
+        shape
+    }
+
+    /// An object with properties, or an `allOf` composition of objects.
+    fn is_object(&self) -> bool {
+        !self.properties.is_empty()
+            || (!self.all_of.is_empty() && self.one_of.is_empty() && self.any_of.is_empty())
+    }
+
+    fn unions(&self) -> Vec<ReferenceOr<Schema>> {
+        self.one_of.iter().chain(&self.any_of).cloned().collect()
+    }
+}
+
+fn format_name<T: std::fmt::Debug>(
+    format: &openapiv3::VariantOrUnknownOrEmpty<T>,
+) -> Option<String> {
+    match format {
+        openapiv3::VariantOrUnknownOrEmpty::Item(item) => Some(format!("{item:?}").to_lowercase()),
+        openapiv3::VariantOrUnknownOrEmpty::Unknown(text) => Some(text.clone()),
+        openapiv3::VariantOrUnknownOrEmpty::Empty => None,
+    }
+}
+
+fn unbox(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
+    match schema {
+        ReferenceOr::Reference { reference } => ReferenceOr::Reference {
+            reference: reference.clone(),
+        },
+        ReferenceOr::Item(boxed) => ReferenceOr::Item((**boxed).clone()),
+    }
+}
+
+/// Title and description as one doc text.
+pub fn docs(schema: &Schema) -> Option<String> {
+    let data = &schema.schema_data;
+    match (&data.title, &data.description) {
+        (_, Some(description)) if !description.trim().is_empty() => {
+            Some(description.trim().to_owned())
+        }
+        (Some(title), _) => Some(title.trim().to_owned()),
+        _ => None,
+    }
+}
+
+fn enum_variants(values: &[String]) -> Vec<(String, String)> {
+    let mut seen = BTreeSet::new();
+    // `Other` holds the values the spec does not list.
+    seen.insert("Other".to_owned());
+    values
+        .iter()
+        .map(|value| (unique(&mut seen, &type_ident(value)), value.clone()))
+        .collect()
+}
+
+fn unique(used: &mut BTreeSet<String>, wanted: &str) -> String {
+    let wanted = if wanted.is_empty() { "Value" } else { wanted };
+    let mut name = wanted.to_owned();
+    let mut n = 2;
+    while used.contains(&name) {
+        name = format!("{wanted}{n}");
+        n += 1;
+    }
+    used.insert(name.clone());
+    name
+}
+
+fn unique_field(used: &mut BTreeSet<String>, wire: &str) -> String {
+    let base = field_ident(wire);
+    let mut name = base.clone();
+    let mut n = 2;
+    while used.contains(&name) {
+        name = format!("{base}_{n}");
+        n += 1;
+    }
+    used.insert(name.clone());
+    match name.as_str() {
+        // Keywords that cannot be raw identifiers.
+        "self" | "crate" | "super" => format!("{name}_"),
+        _ if is_keyword(&name) => format!("r#{name}"),
+        _ => name,
+    }
+}
