@@ -111,6 +111,11 @@ fn method(op: &OperationIr) -> TokenStream {
         params.push(quote!(body: #ty));
     }
     let (template, args) = format_path(op);
+    let path = if args.is_empty() {
+        quote!(#template.to_owned())
+    } else {
+        quote!(format!(#template #(, #args)*))
+    };
     let method = ident(&op.method.to_uppercase());
     let auth = match op.auth {
         Auth::None => quote!(AuthMode::None),
@@ -124,6 +129,8 @@ fn method(op: &OperationIr) -> TokenStream {
             quote!(let call = call.query_map(&query.#field);)
         } else if p.repeated {
             quote!(let call = call.query_all(#wire, &query.#field);)
+        } else if p.required && matches!(p.ty, Ty::Integer | Ty::Number | Ty::Bool) {
+            quote!(let call = call.query(#wire, query.#field);)
         } else if p.required {
             quote!(let call = call.query(#wire, &query.#field);)
         } else {
@@ -134,7 +141,7 @@ fn method(op: &OperationIr) -> TokenStream {
         if b.binary {
             quote!(let call = call.binary(body);)
         } else {
-            quote!(let call = call.json(&body)?;)
+            quote!(let call = call.json(body)?;)
         }
     });
     let response_ty = ty_tokens(&op.response_type.rust_ty(), &scope);
@@ -166,7 +173,7 @@ fn method(op: &OperationIr) -> TokenStream {
         #[doc = #route]
         #deprecated
         pub async fn #name(&self, #(#params),*) -> Result<#response_ty, Error> {
-            let path = format!(#template #(, #args)*);
+            let path = #path;
             let call = Call::new(reqwest::Method::#method, path, #auth);
             #(#query)*
             #body

@@ -168,14 +168,27 @@ pub(crate) fn docs(text: &str) -> TokenStream {
         return TokenStream::new();
     }
     let mut in_fence = false;
+    // The indentation that continues the current list item, if in one.
+    let mut list_indent: Option<usize> = None;
     let mut attrs = Vec::new();
     for line in text.lines() {
-        let mut line = line.trim_end().to_owned();
+        let mut line = shortcodes(line.trim_end());
         if line.trim_start().starts_with("```") {
             if !in_fence && line.trim_start() == "```" {
                 line = line.replacen("```", "```text", 1);
             }
             in_fence = !in_fence;
+        } else if !in_fence {
+            if line.trim().is_empty() {
+                list_indent = None;
+            } else if let Some(marker) = list_marker(&line) {
+                list_indent = Some(marker);
+            } else if let Some(indent) = list_indent {
+                // A wrapped list item: indent it so Markdown keeps it in the item.
+                if !line.starts_with(' ') {
+                    line = format!("{}{line}", " ".repeat(indent));
+                }
+            }
         }
         let line = if line.is_empty() {
             line
@@ -185,6 +198,40 @@ pub(crate) fn docs(text: &str) -> TokenStream {
         attrs.push(quote! { #[doc = #line] });
     }
     quote! { #(#attrs)* }
+}
+
+/// The width of a list item's marker (`- `, `* `, `1. `), if `line` starts one.
+fn list_marker(line: &str) -> Option<usize> {
+    let indent = line.len() - line.trim_start().len();
+    let rest = &line[indent..];
+    if rest.starts_with("- ") || rest.starts_with("* ") {
+        return Some(indent + 2);
+    }
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    (digits > 0 && rest[digits..].starts_with(". ")).then_some(indent + digits + 2)
+}
+
+/// The spec's Hugo shortcodes, as Markdown.
+fn shortcodes(line: &str) -> String {
+    let trimmed = line.trim();
+    if !(trimmed.starts_with("{{%") && trimmed.ends_with("%}}")) {
+        return line.to_owned();
+    }
+    let inner = trimmed[3..trimmed.len() - 3].trim();
+    let version = inner
+        .split('"')
+        .nth(1)
+        .map(|v| v.trim_start_matches('v').to_owned())
+        .unwrap_or_default();
+    match inner.split_whitespace().next().unwrap_or_default() {
+        "boxes/note" => "**Note:**".to_owned(),
+        "boxes/warning" => "**Warning:**".to_owned(),
+        "boxes/rationale" => "**Rationale:**".to_owned(),
+        "added-in" => format!("**Added in v{version}.**"),
+        "changed-in" => format!("**Changed in v{version}:**"),
+        closing if closing.starts_with('/') => String::new(),
+        _ => line.to_owned(),
+    }
 }
 
 /// Operation docs: summary, then description.

@@ -290,6 +290,7 @@ impl<'a> TypeGraph<'a> {
         for (wire, property) in &object.properties {
             let place = format!("{name}{}", type_ident(wire));
             let ty = self.boxed_ty(property, &place);
+            let ty = self.name_if_nested(ty, &place);
             let ident = unique_field(&mut idents, wire);
             let docs = match property {
                 ReferenceOr::Item(s) => docs(s),
@@ -309,6 +310,40 @@ impl<'a> TypeGraph<'a> {
             _ => None,
         };
         Def::Struct { fields, extra }
+    }
+
+    /// A map of maps (or lists) gets a name of its own: easier to read and to
+    /// write than the spelled-out type.
+    fn name_if_nested(&mut self, ty: Ty, place: &str) -> Ty {
+        fn depth(ty: &Ty) -> usize {
+            match ty {
+                Ty::Vec(inner) | Ty::Map(inner) => 1 + depth(inner),
+                Ty::Option(inner) => depth(inner),
+                _ => 0,
+            }
+        }
+        if depth(&ty) < 2 {
+            return ty;
+        }
+        let (inner, nullable) = match ty {
+            Ty::Option(inner) => (*inner, true),
+            other => (other, false),
+        };
+        let name = unique(&mut self.used, place);
+        self.defs.insert(
+            name.clone(),
+            TypeDef {
+                name: name.clone(),
+                docs: None,
+                def: Def::Alias(inner),
+            },
+        );
+        let named = Ty::Named(name);
+        if nullable {
+            Ty::Option(Box::new(named))
+        } else {
+            named
+        }
     }
 
     fn union_def(&mut self, name: &str, members: Vec<ReferenceOr<Schema>>) -> Def {
