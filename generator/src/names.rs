@@ -11,12 +11,29 @@ pub fn pascal_case(text: &str) -> String {
     cleaned.to_upper_camel_case()
 }
 
-/// `roomId` -> `room_id`, `m.homeserver` -> `m_homeserver`, `ed25519:0` -> `ed25519_0`.
+/// `roomId` -> `room_id`, `m.homeserver` -> `m_homeserver`, `ed25519:0` -> `ed25519_0`,
+/// `inviteBy3PID` -> `invite_by_3pid`.
 pub fn snake_case(text: &str) -> String {
-    let cleaned: String = text
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
-        .collect();
+    let chars: Vec<char> = text.chars().collect();
+    let mut cleaned = String::with_capacity(text.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_ascii_alphanumeric() {
+            cleaned.push(' ');
+            continue;
+        }
+        // A number that starts an acronym (`3PID`) is a word of its own.
+        let starts_acronym = c.is_ascii_digit()
+            && i > 0
+            && chars[i - 1].is_ascii_alphabetic()
+            && chars[i..]
+                .iter()
+                .find(|c| !c.is_ascii_digit())
+                .is_some_and(char::is_ascii_uppercase);
+        if starts_acronym {
+            cleaned.push(' ');
+        }
+        cleaned.push(c);
+    }
     cleaned.to_snake_case()
 }
 

@@ -117,7 +117,7 @@ pub fn normalize(
     }
     resolve_security(&operations, &mut security_schemes, tree_schemes, warnings)?;
     check_unique_ids(&mut operations)?;
-    assign_discriminators(&mut operations, &schemas, warnings)?;
+    assign_discriminators(&mut operations, &schemas)?;
     operations
         .sort_by(|a, b| (&a.path, method_rank(&a.method)).cmp(&(&b.path, method_rank(&b.method))));
     Ok(NormalizedApi {
@@ -434,7 +434,6 @@ fn undeclared_scheme(name: &str, origin: &Arc<Origin>) -> Node {
 fn assign_discriminators(
     operations: &mut [RawOperation],
     schemas: &BTreeMap<String, Node>,
-    warnings: &mut Warnings,
 ) -> Result<()> {
     let mut routes: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
     for (i, op) in operations.iter().enumerate() {
@@ -492,16 +491,6 @@ fn assign_discriminators(
             };
             operations[i].discriminator = Some(discriminator);
         }
-        let ids: Vec<&str> = members.iter().map(|&i| operations[i].id.as_str()).collect();
-        warnings.push(Diagnostic::warning(
-            format!(
-                "`{} {path}` serves {} operations ({}); requests are told apart by their content",
-                method.to_uppercase(),
-                members.len(),
-                ids.join(", ")
-            ),
-            &operations[members[0]].node.origin,
-        ));
     }
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! `client.rs` of an API module: a `Client` with one async method per operation.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::{ident, op_docs, ty_tokens};
@@ -148,6 +148,7 @@ fn method(op: &OperationIr) -> TokenStream {
     let arms = match &op.response_type {
         ResponseType::Single { status, ty, binary } => {
             let value = read_body(ty, *binary);
+            let status = Literal::u16_unsuffixed(*status);
             quote!(#status => #value,)
         }
         ResponseType::Enum { name, variants } => {
@@ -155,6 +156,7 @@ fn method(op: &OperationIr) -> TokenStream {
             let arms = variants.iter().map(|(variant, status, ty, binary)| {
                 let variant = ident(variant);
                 let value = read_body(ty, *binary);
+                let status = Literal::u16_unsuffixed(*status);
                 match ty {
                     Ty::Unit => quote!(#status => Ok(types::#name::#variant),),
                     Ty::Named(_) => {

@@ -150,7 +150,30 @@ fn render(header: &str, tokens: TokenStream) -> Result<String> {
             "internal error: emitted code does not parse: {e}"
         )))
     })?;
-    Ok(format!("{header}{}", prettyplease::unparse(&file)))
+    Ok(format!(
+        "{header}{}",
+        separate_items(&prettyplease::unparse(&file))
+    ))
+}
+
+/// prettyplease writes top-level items back to back; a blank line between
+/// them reads like hand-written code.
+fn separate_items(code: &str) -> String {
+    let mut out = String::with_capacity(code.len() + code.len() / 20);
+    let mut previous = "";
+    for line in code.lines() {
+        let item_ended = previous == "}" || (previous.ends_with(';') && !previous.starts_with(' '));
+        let after_module_docs = previous.starts_with("//!") && !line.starts_with("//!");
+        let starts_item = !line.starts_with(' ') && !line.is_empty() && line != "}";
+        let same_kind_use = previous.starts_with("use ") && line.starts_with("use ");
+        if starts_item && (item_ended || after_module_docs) && !same_kind_use {
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = line;
+    }
+    out
 }
 
 pub(crate) fn ident(name: &str) -> Ident {

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{docs, ident, op_docs, ty_tokens};
@@ -60,8 +60,13 @@ pub fn emit(api: &ApiIr) -> TokenStream {
         /// paths included. Unknown paths answer 404 and wrong methods 405, both
         /// `M_UNRECOGNIZED`.
         pub fn router<S: Service>(service: S) -> axum::Router {
-            let router = axum::Router::new() #(#registrations)*;
-            finish(router).with_state(Arc::new(service))
+            finish(routes()).with_state(Arc::new(service))
+        }
+
+        /// The routes of this API without fallbacks, to merge with other APIs'
+        /// routes before [`finish`](crate::runtime::server::finish)ing the router.
+        pub fn routes<S: Service>() -> axum::Router<Arc<S>> {
+            axum::Router::new() #(#registrations)*
         }
 
         fn respond(result: Result<Response, MatrixError>) -> Response {
@@ -216,6 +221,7 @@ fn caller(op: &OperationIr, trait_name: &str) -> TokenStream {
             ty: Ty::Unit,
             ..
         } => {
+            let empty = write_response(*status, &Ty::Unit, false, quote!());
             return quote! {
                 #allow_deprecated
                 async fn #name<S: Service>(service: &S, #request_param: RequestParts) -> Result<Response, MatrixError> {
@@ -224,7 +230,7 @@ fn caller(op: &OperationIr, trait_name: &str) -> TokenStream {
                     #query
                     #body
                     #call;
-                    Ok(empty_response(#status))
+                    Ok(#empty)
                 }
             };
         }
@@ -236,7 +242,10 @@ fn caller(op: &OperationIr, trait_name: &str) -> TokenStream {
             let arms = variants.iter().map(|(variant, status, ty, binary)| {
                 let variant = ident(variant);
                 match ty {
-                    Ty::Unit => quote!(types::#name::#variant => empty_response(#status),),
+                    Ty::Unit => {
+                        let write = write_response(*status, ty, false, quote!());
+                        quote!(types::#name::#variant => #write,)
+                    }
                     // Named bodies sit in a `Box` inside the enum.
                     Ty::Named(_) => {
                         let write = write_response(*status, ty, *binary, quote!(*body));
@@ -281,6 +290,7 @@ fn query_field(p: &ParamIr, declared: &[&str]) -> TokenStream {
 }
 
 fn write_response(status: u16, ty: &Ty, binary: bool, value: TokenStream) -> TokenStream {
+    let status = Literal::u16_unsuffixed(status);
     match ty {
         Ty::Unit => quote!(empty_response(#status)),
         _ if binary => quote!(binary_response(#status, #value)),
