@@ -376,6 +376,7 @@ pub fn routes<S: Service>() -> axum::Router<Arc<S>> {
             "/_matrix/client/r0/createRoom",
             axum::routing::post(route_create_room::<S>),
         )
+        .route("/_matrix/client/r0/join/", axum::routing::post(route_join_room::<S>))
         .route("/_matrix/client/r0/join/{p0}", axum::routing::post(route_join_room::<S>))
         .route("/_matrix/client/r0/login", axum::routing::post(route_login::<S>))
         .route("/_matrix/client/r0/register", axum::routing::post(route_register::<S>))
@@ -407,6 +408,10 @@ pub fn routes<S: Service>() -> axum::Router<Arc<S>> {
         .route(
             "/_matrix/client/r0/rooms/{p0}/members",
             axum::routing::get(route_get_members_by_room::<S>),
+        )
+        .route(
+            "/_matrix/client/r0/rooms/{p0}/state/{p1}/",
+            axum::routing::get(route_get_room_state_with_key::<S>),
         )
         .route(
             "/_matrix/client/r0/rooms/{p0}/state/{p1}/{p2}",

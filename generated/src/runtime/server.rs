@@ -78,11 +78,12 @@ impl RequestParts {
         }
     }
 
-    /// The path parameter at `index` (its spec name is for messages).
+    /// The path parameter at `index` (its spec name is for messages). A
+    /// trailing parameter left empty (`/state/m.room.topic/`) reads as `""`.
     pub fn path<T: std::str::FromStr>(&self, index: usize, name: &str) -> Result<T, MatrixError> {
         self.path
             .get(index)
-            .ok_or_else(|| MatrixError::missing_param(name))?
+            .map_or("", String::as_str)
             .parse()
             .map_err(|_| MatrixError::invalid_param(name))
     }

@@ -139,6 +139,10 @@ pub fn routes<S: Service>() -> axum::Router<Arc<S>> {
             axum::routing::post(route_post_create_room::<S>),
         )
         .route(
+            "/_matrix/client/api/v1/join/",
+            axum::routing::post(route_post_matrix_client_api_v1_rooms_roomid_join::<S>),
+        )
+        .route(
             "/_matrix/client/api/v1/join/{p0}",
             axum::routing::post(route_post_matrix_client_api_v1_rooms_roomid_join::<S>),
         )

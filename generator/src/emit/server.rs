@@ -372,6 +372,26 @@ fn routes(api: &ApiIr) -> (Vec<TokenStream>, Vec<TokenStream>) {
                 .insert(method.clone(), handler.clone());
         }
     }
+    // A trailing parameter may be empty (`/state/m.room.topic/` for an empty
+    // state key); the matcher never matches an empty segment, so such paths
+    // get a route of their own, unless the spec declares that path itself.
+    let empty_tails: Vec<(String, String, proc_macro2::Ident)> = registrations
+        .iter()
+        .filter(|(path, _)| path.ends_with('}'))
+        .flat_map(|(path, methods)| {
+            let tail = path[..=path.rfind('/').unwrap_or(0)].to_owned();
+            methods
+                .iter()
+                .map(move |(method, handler)| (tail.clone(), method.clone(), handler.clone()))
+        })
+        .collect();
+    for (tail, method, handler) in empty_tails {
+        registrations
+            .entry(tail)
+            .or_default()
+            .entry(method)
+            .or_insert(handler);
+    }
     let registrations = registrations
         .into_iter()
         .map(|(path, methods)| {

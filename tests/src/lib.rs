@@ -1,0 +1,66 @@
+//! A Matrix membership server held in memory, built on the generated server traits.
+//!
+//! This is the example to copy when building a server on `matrix-api`:
+//! [`rooms`] holds the state and the rules, free of HTTP; [`r0`] and [`v1`]
+//! implement the generated traits of each API era by calling into it; and
+//! [`MembershipServer::router`] serves both eras from one axum router.
+
+pub mod r0;
+pub mod rooms;
+pub mod v1;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use matrix_api::runtime::{Auth, MatrixError};
+use rooms::Homeserver;
+
+/// The server: cheap to clone, every clone sharing one state.
+#[derive(Clone, Debug)]
+pub struct MembershipServer {
+    state: Arc<Mutex<Homeserver>>,
+}
+
+impl MembershipServer {
+    pub fn new(server_name: &str) -> Self {
+        MembershipServer {
+            state: Arc::new(Mutex::new(Homeserver::new(server_name))),
+        }
+    }
+
+    /// The state, for inspection in tests and for configuration.
+    pub fn state(&self) -> MutexGuard<'_, Homeserver> {
+        // A panic while holding the lock leaves the state as it was; keep serving.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The caller's user id, from the request's token.
+    fn user(&self, auth: &Auth) -> Result<String, MatrixError> {
+        self.state().authenticate(auth.access_token.as_deref())
+    }
+
+    /// One router for both API eras: the r0 (`/_matrix/client/r0/...`) and
+    /// the 2015 (`/_matrix/client/api/v1/...`) paths.
+    pub fn router(&self) -> axum::Router {
+        let routes = matrix_api::r0::server::routes::<Self>()
+            .merge(matrix_api::v1::server::routes::<Self>());
+        matrix_api::runtime::server::finish(routes).with_state(Arc::new(self.clone()))
+    }
+
+    /// Serves on `addr` (port 0 for any free port); returns the bound address.
+    pub async fn serve(
+        &self,
+        addr: SocketAddr,
+    ) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let bound = listener.local_addr()?;
+        let router = self.router();
+        let task = tokio::spawn(async move {
+            // Serving ends only with the task.
+            let _ = axum::serve(listener, router).await;
+        });
+        Ok((bound, task))
+    }
+}

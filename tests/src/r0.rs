@@ -1,0 +1,300 @@
+//! The r0 API's traits, implemented on the in-memory homeserver.
+
+use matrix_api::r0::server as api;
+use matrix_api::r0::types;
+use matrix_api::runtime::{Auth, MatrixError};
+use serde_json::{Map, Value};
+
+use crate::rooms::{Membership, NewRoom};
+use crate::MembershipServer;
+
+type Empty = Map<String, Value>;
+
+impl api::Registration for MembershipServer {
+    async fn register(
+        &self,
+        query: types::RegisterQuery,
+        body: types::RegisterRequest,
+    ) -> Result<types::RegisterResponse, MatrixError> {
+        if query.kind == Some(types::RegisterKind::Guest) {
+            return Err(MatrixError::forbidden("Guest access is disabled"));
+        }
+        let inhibit_login = body.inhibit_login.unwrap_or(false);
+        let (user_id, access_token) = self.state().register(
+            body.username.as_deref(),
+            body.password.as_deref(),
+            inhibit_login,
+        )?;
+        Ok(types::RegisterResponse {
+            home_server: Some(self.state().server_name.clone()),
+            device_id: access_token.as_ref().map(|_| "MEMBERSHIP".to_owned()),
+            user_id,
+            access_token,
+        })
+    }
+}
+
+impl api::Login for MembershipServer {
+    async fn login(&self, body: types::LoginRequest) -> Result<types::LoginResponse, MatrixError> {
+        if body.r#type != types::LoginRequestType::MLoginPassword {
+            return Err(MatrixError::new(400, "M_UNKNOWN", "Unknown login type"));
+        }
+        let user = body
+            .identifier
+            .and_then(|i| i.user)
+            .ok_or_else(|| MatrixError::bad_json("`identifier.user` is required"))?;
+        let password = body.password.unwrap_or_default();
+        let (user_id, access_token) = self.state().login(&user, &password)?;
+        Ok(types::LoginResponse {
+            user_id,
+            access_token,
+            device_id: Some("MEMBERSHIP".to_owned()),
+        })
+    }
+}
+
+impl api::Whoami for MembershipServer {
+    async fn get_token_owner(
+        &self,
+        auth: Auth,
+    ) -> Result<types::GetTokenOwnerResponse, MatrixError> {
+        Ok(types::GetTokenOwnerResponse {
+            user_id: self.user(&auth)?,
+            device_id: None,
+            is_guest: Some(false),
+        })
+    }
+}
+
+impl api::Versions for MembershipServer {
+    async fn get_versions(&self) -> Result<types::GetVersionsResponse, MatrixError> {
+        Ok(types::GetVersionsResponse {
+            versions: vec!["r0.6.1".to_owned()],
+            unstable_features: None,
+        })
+    }
+}
+
+impl api::CreateRoom for MembershipServer {
+    async fn create_room(
+        &self,
+        auth: Auth,
+        body: types::CreateRoomRequest,
+    ) -> Result<types::CreateRoomResponse, MatrixError> {
+        let creator = self.user(&auth)?;
+        // Rooms are private unless the preset or the visibility says public.
+        let public = match &body.preset {
+            Some(preset) => *preset == types::CreateRoomRequestPreset::PublicChat,
+            None => body.visibility == Some(types::CreateRoomRequestVisibility::Public),
+        };
+        let room_id = self.state().create_room(
+            &creator,
+            NewRoom {
+                public,
+                alias_local_part: body.room_alias_name,
+                name: body.name,
+                topic: body.topic,
+                invite: body.invite.unwrap_or_default(),
+            },
+        )?;
+        Ok(types::CreateRoomResponse { room_id })
+    }
+}
+
+impl api::Joining for MembershipServer {
+    async fn join_room(
+        &self,
+        auth: Auth,
+        room_id_or_alias: String,
+        _query: types::JoinRoomQuery,
+        _body: types::JoinRoomRequest,
+    ) -> Result<types::JoinedRoom, MatrixError> {
+        let user = self.user(&auth)?;
+        let mut state = self.state();
+        let room_id = state.resolve(&room_id_or_alias)?;
+        let room_id = state.join(&user, &room_id)?;
+        Ok(types::JoinedRoom { room_id })
+    }
+
+    async fn join_room_by_id(
+        &self,
+        auth: Auth,
+        room_id: String,
+        _body: types::JoinRoomByIdRequest,
+    ) -> Result<types::JoinedRoom, MatrixError> {
+        let user = self.user(&auth)?;
+        let room_id = self.state().join(&user, &room_id)?;
+        Ok(types::JoinedRoom { room_id })
+    }
+}
+
+impl api::Inviting for MembershipServer {
+    async fn invite_user(
+        &self,
+        auth: Auth,
+        room_id: String,
+        body: types::MembershipChange,
+    ) -> Result<Empty, MatrixError> {
+        let user = self.user(&auth)?;
+        self.state()
+            .invite(&user, &room_id, &body.user_id, body.reason)?;
+        Ok(Empty::new())
+    }
+}
+
+impl api::ThirdPartyMembership for MembershipServer {
+    async fn invite_by_3pid(
+        &self,
+        auth: Auth,
+        room_id: String,
+        body: types::InviteBy3PidRequest,
+    ) -> Result<Empty, MatrixError> {
+        let user = self.user(&auth)?;
+        self.state()
+            .invite_third_party(&user, &room_id, body.medium.as_str(), &body.address)?;
+        Ok(Empty::new())
+    }
+}
+
+impl api::Kicking for MembershipServer {
+    async fn kick(
+        &self,
+        auth: Auth,
+        room_id: String,
+        body: types::MembershipChange,
+    ) -> Result<Empty, MatrixError> {
+        let user = self.user(&auth)?;
+        self.state().moderate(
+            &user,
+            &room_id,
+            &body.user_id,
+            Membership::Leave,
+            body.reason,
+        )?;
+        Ok(Empty::new())
+    }
+}
+
+impl api::Banning for MembershipServer {
+    async fn ban(
+        &self,
+        auth: Auth,
+        room_id: String,
+        body: types::MembershipChange,
+    ) -> Result<Empty, MatrixError> {
+        let user = self.user(&auth)?;
+        self.state()
+            .moderate(&user, &room_id, &body.user_id, Membership::Ban, body.reason)?;
+        Ok(Empty::new())
+    }
+
+    async fn unban(
+        &self,
+        auth: Auth,
+        room_id: String,
+        body: types::MembershipChange,
+    ) -> Result<Empty, MatrixError> {
+        let user = self.user(&auth)?;
+        self.state()
+            .unban(&user, &room_id, &body.user_id, body.reason)?;
+        Ok(Empty::new())
+    }
+}
+
+impl api::Leaving for MembershipServer {
+    async fn leave_room(
+        &self,
+        auth: Auth,
+        room_id: String,
+        body: types::LeaveRoomRequest,
+    ) -> Result<Empty, MatrixError> {
+        let user = self.user(&auth)?;
+        self.state().leave(&user, &room_id, body.reason)?;
+        Ok(Empty::new())
+    }
+
+    async fn forget_room(&self, auth: Auth, room_id: String) -> Result<Empty, MatrixError> {
+        let user = self.user(&auth)?;
+        self.state().forget(&user, &room_id)?;
+        Ok(Empty::new())
+    }
+}
+
+impl api::ListMembers for MembershipServer {
+    async fn get_members_by_room(
+        &self,
+        auth: Auth,
+        room_id: String,
+        query: types::GetMembersByRoomQuery,
+    ) -> Result<types::GetMembersByRoomResponse, MatrixError> {
+        let user = self.user(&auth)?;
+        let state = self.state();
+        let room = state.visible_room(&user, &room_id)?;
+        let chunk = room
+            .members
+            .iter()
+            .filter(|(_, m)| {
+                query
+                    .membership
+                    .as_ref()
+                    .is_none_or(|w| w.as_str() == m.membership.as_str())
+            })
+            .filter(|(_, m)| {
+                query
+                    .not_membership
+                    .as_ref()
+                    .is_none_or(|w| w.as_str() != m.membership.as_str())
+            })
+            .map(|(target, m)| types::RoomMemberEvent {
+                r#type: "m.room.member".to_owned(),
+                state_key: target.clone(),
+                sender: m.sender.clone(),
+                event_id: m.event_id.clone(),
+                room_id: Some(room.id.clone()),
+                origin_server_ts: m.origin_server_ts,
+                content: types::MemberContent {
+                    membership: m.membership.as_str().into(),
+                    displayname: None,
+                    avatar_url: None,
+                    reason: m.reason.clone(),
+                },
+            })
+            .collect();
+        Ok(types::GetMembersByRoomResponse { chunk: Some(chunk) })
+    }
+
+    async fn get_joined_members_by_room(
+        &self,
+        auth: Auth,
+        room_id: String,
+    ) -> Result<types::GetJoinedMembersByRoomResponse, MatrixError> {
+        let user = self.user(&auth)?;
+        let state = self.state();
+        let room = state.visible_room(&user, &room_id)?;
+        if room.membership(&user) != Some(Membership::Join) {
+            return Err(MatrixError::forbidden("You aren't in the room"));
+        }
+        let joined = room
+            .members
+            .iter()
+            .filter(|(_, m)| m.membership == Membership::Join)
+            .map(|(id, _)| (id.clone(), types::RoomMember::default()))
+            .collect();
+        Ok(types::GetJoinedMembersByRoomResponse {
+            joined: Some(joined),
+        })
+    }
+}
+
+impl api::RoomState for MembershipServer {
+    async fn get_room_state_with_key(
+        &self,
+        auth: Auth,
+        room_id: String,
+        event_type: String,
+        state_key: String,
+    ) -> Result<Empty, MatrixError> {
+        let user = self.user(&auth)?;
+        self.state().state(&user, &room_id, &event_type, &state_key)
+    }
+}
