@@ -153,7 +153,7 @@ impl Call {
         self
     }
 
-    pub fn json<T: Serialize>(mut self, body: &T) -> Result<Self, Error> {
+    pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Result<Self, Error> {
         let bytes = serde_json::to_vec(body).map_err(|e| Error::Decode {
             status: 0,
             message: format!("cannot encode the request body: {e}"),
@@ -304,7 +304,10 @@ impl Client {
                 });
             }
             let error = match serde_json::from_slice(&body) {
-                Ok(body) => Error::Matrix(MatrixError { status, body }),
+                Ok(body) => Error::Matrix(MatrixError {
+                    status,
+                    body: Box::new(body),
+                }),
                 Err(_) => Error::Decode {
                     status,
                     message: String::from_utf8_lossy(&body).into_owned(),

@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 /// The JSON body of a Matrix error response.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ErrorBody {
-    /// The error code, such as `M_FORBIDDEN`.
+    /// The error code, such as `M_FORBIDDEN`. Empty in the 401 answers of
+    /// interactive authentication, which carry `flows` instead.
+    #[serde(default)]
     pub errcode: String,
     /// A human-readable message.
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -20,22 +22,23 @@ pub struct ErrorBody {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// An error response: the HTTP status and the Matrix error body.
+/// An error response: the HTTP status and the Matrix error body (boxed, so
+/// that `Result<T, MatrixError>` stays small).
 #[derive(Clone, Debug, PartialEq)]
 pub struct MatrixError {
     pub status: u16,
-    pub body: ErrorBody,
+    pub body: Box<ErrorBody>,
 }
 
 impl MatrixError {
     pub fn new(status: u16, errcode: &str, error: impl Into<String>) -> Self {
         MatrixError {
             status,
-            body: ErrorBody {
+            body: Box::new(ErrorBody {
                 errcode: errcode.to_owned(),
                 error: error.into(),
                 ..ErrorBody::default()
-            },
+            }),
         }
     }
 

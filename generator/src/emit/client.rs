@@ -140,6 +140,9 @@ fn method(op: &OperationIr) -> TokenStream {
     let body = op.body.as_ref().map(|b| {
         if b.binary {
             quote!(let call = call.binary(body);)
+        } else if matches!(b.ty, Ty::Integer | Ty::Number | Ty::Bool) {
+            // Taken by value (see `param_ty`), serialized by reference.
+            quote!(let call = call.json(&body)?;)
         } else {
             quote!(let call = call.json(body)?;)
         }
