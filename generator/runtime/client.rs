@@ -147,7 +147,8 @@ impl Call {
 
     /// Open-ended parameters: each entry is a parameter of its own.
     pub fn query_map(mut self, values: &std::collections::BTreeMap<String, String>) -> Self {
-        self.query.extend(values.iter().map(|(k, v)| (k.clone(), v.clone())));
+        self.query
+            .extend(values.iter().map(|(k, v)| (k.clone(), v.clone())));
         self
     }
 
@@ -252,9 +253,10 @@ impl Client {
         let (token, in_query) = match call.auth {
             AuthMode::None => (None, false),
             AuthMode::Optional { in_query } => (self.access_token.as_deref(), in_query),
-            AuthMode::Required { in_query } => {
-                (Some(self.access_token.as_deref().ok_or(Error::MissingToken)?), in_query)
-            }
+            AuthMode::Required { in_query } => (
+                Some(self.access_token.as_deref().ok_or(Error::MissingToken)?),
+                in_query,
+            ),
         };
         let mut query = call.query.clone();
         if let (Some(token), true) = (token, in_query) {
@@ -312,7 +314,9 @@ impl Client {
                 },
             };
             let wait = match (&error, self.retry) {
-                (Error::Matrix(e), Some(policy)) if status == 429 && attempt < policy.max_retries => {
+                (Error::Matrix(e), Some(policy))
+                    if status == 429 && attempt < policy.max_retries =>
+                {
                     let asked = e
                         .body
                         .retry_after_ms

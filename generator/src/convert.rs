@@ -76,11 +76,8 @@ pub fn convert(api: NormalizedApi, warnings: &mut Warnings) -> Result<Api> {
     for (name, node) in &api.security_schemes {
         security_schemes.insert(name.clone(), security_scheme(node, api.dialect));
     }
-    let title = api
-        .operations
-        .first()
-        .and_then(|op| op.root_defaults.title.clone())
-        .unwrap_or_else(|| api.name.clone());
+    // Each file of an API has a title of its own; the API is named by its directory.
+    let title = format!("The `{}` API", api.name);
     let document = json!({
         "openapi": "3.0.3",
         "info": { "title": title, "version": "1.0.0" },

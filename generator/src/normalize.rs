@@ -76,7 +76,6 @@ pub struct RootDefaults {
     pub consumes: Vec<String>,
     pub produces: Vec<String>,
     pub security: Option<Node>,
-    pub title: Option<String>,
 }
 
 #[derive(Debug)]
@@ -257,10 +256,6 @@ fn root_operations(root: &Node, dialect: Dialect) -> Result<Vec<RawOperation>> {
         consumes: strings(root.get("consumes")),
         produces: strings(root.get("produces")),
         security: root.get("security").cloned(),
-        title: root
-            .get("info")
-            .and_then(|i| i.get_str("title"))
-            .map(str::to_owned),
     });
     let mut out = Vec::new();
     let Some(paths) = root.get("paths").and_then(Node::as_map) else {

@@ -50,17 +50,33 @@ impl MembershipServer {
     }
 
     /// Serves on `addr` (port 0 for any free port); returns the bound address.
+    /// The r0 API also answers under `/_matrix/client/v3`, its later name, as
+    /// Synapse does: clients such as matrix-nio speak only v3.
     pub async fn serve(
         &self,
         addr: SocketAddr,
     ) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let bound = listener.local_addr()?;
-        let router = self.router();
+        let app = tower::util::MapRequest::new(self.router(), v3_as_r0);
+        let service = axum::ServiceExt::<axum::extract::Request>::into_make_service(app);
         let task = tokio::spawn(async move {
             // Serving ends only with the task.
-            let _ = axum::serve(listener, router).await;
+            let _ = axum::serve(listener, service).await;
         });
         Ok((bound, task))
     }
+}
+
+/// Rewrites `/_matrix/client/v3/...` to `/_matrix/client/r0/...` before routing.
+fn v3_as_r0(mut request: axum::extract::Request) -> axum::extract::Request {
+    const V3: &str = "/_matrix/client/v3/";
+    let uri = request.uri();
+    if let Some(rest) = uri.path().strip_prefix(V3) {
+        let query = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
+        if let Ok(rewritten) = format!("/_matrix/client/r0/{rest}{query}").parse() {
+            *request.uri_mut() = rewritten;
+        }
+    }
+    request
 }

@@ -165,7 +165,10 @@ pub fn json_response<T: Serialize>(status: u16, body: &T) -> Response {
     match serde_json::to_vec(body) {
         Ok(bytes) => (
             status,
-            [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
             bytes,
         )
             .into_response(),
@@ -182,7 +185,12 @@ pub fn binary_response(status: u16, body: Binary) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
     let content_type = HeaderValue::from_str(&body.content_type)
         .unwrap_or(HeaderValue::from_static("application/octet-stream"));
-    (status, [(header::CONTENT_TYPE, content_type)], Body::from(body.data)).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, content_type)],
+        Body::from(body.data),
+    )
+        .into_response()
 }
 
 /// Finishes a router: unknown paths answer 404 and known paths with another
