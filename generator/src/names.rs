@@ -132,3 +132,18 @@ pub fn type_ident(text: &str) -> String {
         name
     }
 }
+
+/// A legal enum variant name. Variants are always written qualified
+/// (`Membership::Join`), so unlike types they may share a prelude name (`Ok`).
+pub fn variant_ident(text: &str) -> String {
+    let name = pascal_case(text);
+    if name.is_empty() {
+        "Value".to_owned()
+    } else if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("V{name}")
+    } else if name == "Self" {
+        "SelfValue".to_owned()
+    } else {
+        name
+    }
+}

@@ -5,7 +5,7 @@
 use super::types;
 use crate::runtime::client::{encode_path, AuthMode, Call, Error, RetryPolicy};
 
-/// A client for The `r0` API: one method per operation, over a shared [`runtime::client::Client`](crate::runtime::client::Client).
+/// A client for the `r0` API: one method per operation, over a shared [`runtime::client::Client`](crate::runtime::client::Client).
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: crate::runtime::client::Client,

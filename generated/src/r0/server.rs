@@ -628,7 +628,7 @@ async fn call_ban<S: Service>(
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
-    let room_id = request.path(0usize, "roomId")?;
+    let room_id = request.path(0, "roomId")?;
     let body = request.json()?;
     let response = Banning::ban(service, auth, room_id, body).await?;
     Ok(json_response(200, &response))
@@ -639,7 +639,7 @@ async fn call_unban<S: Service>(
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
-    let room_id = request.path(0usize, "roomId")?;
+    let room_id = request.path(0, "roomId")?;
     let body = request.json()?;
     let response = Banning::unban(service, auth, room_id, body).await?;
     Ok(json_response(200, &response))
@@ -660,7 +660,7 @@ async fn call_invite_user<S: Service>(
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
-    let room_id = request.path(0usize, "roomId")?;
+    let room_id = request.path(0, "roomId")?;
     let body = request.json()?;
     let response = Inviting::invite_user(service, auth, room_id, body).await?;
     Ok(json_response(200, &response))
@@ -671,7 +671,7 @@ async fn call_join_room<S: Service>(
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
-    let room_id_or_alias = request.path(0usize, "roomIdOrAlias")?;
+    let room_id_or_alias = request.path(0, "roomIdOrAlias")?;
     let query = types::JoinRoomQuery {
         server_name: request.query_all("server_name")?,
     };
@@ -686,7 +686,7 @@ async fn call_join_room_by_id<S: Service>(
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
-    let room_id = request.path(0usize, "roomId")?;
+    let room_id = request.path(0, "roomId")?;
     let body = request.json()?;
     let response = Joining::join_room_by_id(service, auth, room_id, body).await?;
     Ok(json_response(200, &response))
@@ -697,7 +697,7 @@ async fn call_kick<S: Service>(
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
-    let room_id = request.path(0usize, "roomId")?;
+    let room_id = request.path(0, "roomId")?;
     let body = request.json()?;
     let response = Kicking::kick(service, auth, room_id, body).await?;
     Ok(json_response(200, &response))
@@ -708,7 +708,7 @@ async fn call_forget_room<S: Service>(
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
-    let room_id = request.path(0usize, "roomId")?;
+    let room_id = request.path(0, "roomId")?;
     let response = Leaving::forget_room(service, auth, room_id).await?;
     Ok(json_response(200, &response))
 }
@@ -718,7 +718,7 @@ async fn call_leave_room<S: Service>(
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
-    let room_id = request.path(0usize, "roomId")?;
+    let room_id = request.path(0, "roomId")?;
     let body = request.json()?;
     let response = Leaving::leave_room(service, auth, room_id, body).await?;
     Ok(json_response(200, &response))
@@ -729,7 +729,7 @@ async fn call_get_joined_members_by_room<S: Service>(
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
-    let room_id = request.path(0usize, "roomId")?;
+    let room_id = request.path(0, "roomId")?;
     let response = ListMembers::get_joined_members_by_room(service, auth, room_id)
         .await?;
     Ok(json_response(200, &response))
@@ -740,7 +740,7 @@ async fn call_get_members_by_room<S: Service>(
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
-    let room_id = request.path(0usize, "roomId")?;
+    let room_id = request.path(0, "roomId")?;
     let query = types::GetMembersByRoomQuery {
         membership: request.query("membership")?,
         not_membership: request.query("not_membership")?,
@@ -776,9 +776,9 @@ async fn call_get_room_state_with_key<S: Service>(
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
-    let room_id = request.path(0usize, "roomId")?;
-    let event_type = request.path(1usize, "eventType")?;
-    let state_key = request.path(2usize, "stateKey")?;
+    let room_id = request.path(0, "roomId")?;
+    let event_type = request.path(1, "eventType")?;
+    let state_key = request.path(2, "stateKey")?;
     let response = RoomState::get_room_state_with_key(
             service,
             auth,
@@ -795,7 +795,7 @@ async fn call_invite_by_3pid<S: Service>(
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
-    let room_id = request.path(0usize, "roomId")?;
+    let room_id = request.path(0, "roomId")?;
     let body = request.json()?;
     let response = ThirdPartyMembership::invite_by_3pid(service, auth, room_id, body)
         .await?;
@@ -817,4 +817,28 @@ async fn call_get_token_owner<S: Service>(
     let auth = request.require_auth()?;
     let response = Whoami::get_token_owner(service, auth).await?;
     Ok(json_response(200, &response))
+}
+
+#[cfg(test)]
+mod tests {
+    /// axum refuses conflicting routes when a router is built, so
+    /// building one proves the route table of this API is sound.
+    #[test]
+    fn router_builds() {
+        struct Unimplemented;
+        impl super::Banning for Unimplemented {}
+        impl super::CreateRoom for Unimplemented {}
+        impl super::Inviting for Unimplemented {}
+        impl super::Joining for Unimplemented {}
+        impl super::Kicking for Unimplemented {}
+        impl super::Leaving for Unimplemented {}
+        impl super::ListMembers for Unimplemented {}
+        impl super::Login for Unimplemented {}
+        impl super::Registration for Unimplemented {}
+        impl super::RoomState for Unimplemented {}
+        impl super::ThirdPartyMembership for Unimplemented {}
+        impl super::Versions for Unimplemented {}
+        impl super::Whoami for Unimplemented {}
+        let _ = super::router(Unimplemented);
+    }
 }

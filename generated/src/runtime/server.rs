@@ -176,9 +176,15 @@ pub fn json_response<T: Serialize>(status: u16, body: &T) -> Response {
     }
 }
 
-/// A response whose spec declares no body: Matrix servers send `{}`.
+/// A response whose spec declares no body: Matrix servers send `{}`, except
+/// where HTTP forbids a body (204, 304).
 pub fn empty_response(status: u16) -> Response {
-    json_response(status, &serde_json::Map::new())
+    match status {
+        204 | 304 => StatusCode::from_u16(status)
+            .unwrap_or(StatusCode::NO_CONTENT)
+            .into_response(),
+        _ => json_response(status, &serde_json::Map::new()),
+    }
 }
 
 pub fn binary_response(status: u16, body: Binary) -> Response {

@@ -16,8 +16,8 @@ pub fn emit(api: &ApiIr) -> TokenStream {
         .any(|op| !op.path_params.is_empty())
         .then(|| quote!(encode_path,));
     let doc = format!(
-        " A client for {}: one method per operation, over a shared [`runtime::client::Client`](crate::runtime::client::Client).",
-        api.title
+        " A client for the `{}` API: one method per operation, over a shared [`runtime::client::Client`](crate::runtime::client::Client).",
+        api.module
     );
     quote! {
         //! The client side: [`Client`] has one method per operation.
@@ -94,8 +94,8 @@ fn param_ty(ty: &Ty, scope: &TokenStream) -> TokenStream {
 fn method(op: &OperationIr) -> TokenStream {
     let scope = quote!(types::);
     let name = ident(&op.fn_name);
-    let doc = op_docs(op.summary.as_deref(), op.description.as_deref());
-    let route = format!(" `{} {}`", op.method.to_uppercase(), op.path);
+    let route = format!("`{} {}`", op.method.to_uppercase(), op.path);
+    let doc = op_docs(op.summary.as_deref(), op.description.as_deref(), &route);
     let mut params = Vec::new();
     for p in &op.path_params {
         let field = ident(&p.ident);
@@ -174,8 +174,6 @@ fn method(op: &OperationIr) -> TokenStream {
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     quote! {
         #doc
-        #[doc = ""]
-        #[doc = #route]
         #deprecated
         pub async fn #name(&self, #(#params),*) -> Result<#response_ty, Error> {
             let path = #path;

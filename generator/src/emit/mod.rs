@@ -258,8 +258,12 @@ fn shortcodes(line: &str) -> String {
     }
 }
 
-/// Operation docs: summary, then description.
-pub(crate) fn op_docs(summary: Option<&str>, description: Option<&str>) -> TokenStream {
+/// Operation docs: summary, then description, then the route (`POST /path`).
+pub(crate) fn op_docs(
+    summary: Option<&str>,
+    description: Option<&str>,
+    route: &str,
+) -> TokenStream {
     let summary = summary.map(str::trim).filter(|s| !s.is_empty());
     let description = description.map(str::trim).filter(|s| !s.is_empty());
     let text = match (summary, description) {
@@ -269,7 +273,11 @@ pub(crate) fn op_docs(summary: Option<&str>, description: Option<&str>) -> Token
         (None, Some(d)) => d.to_owned(),
         (None, None) => String::new(),
     };
-    docs(&text)
+    if text.is_empty() {
+        docs(route)
+    } else {
+        docs(&format!("{text}\n\n{route}"))
+    }
 }
 
 /// The Rust type for `ty`; named types are written `#scope Name`.

@@ -75,6 +75,18 @@ pub fn emit(api: &ApiIr) -> TokenStream {
 
         #(#handlers)*
         #(#callers)*
+
+        #[cfg(test)]
+        mod tests {
+            /// axum refuses conflicting routes when a router is built, so
+            /// building one proves the route table of this API is sound.
+            #[test]
+            fn router_builds() {
+                struct Unimplemented;
+                #(impl super::#bounds for Unimplemented {})*
+                let _ = super::router(Unimplemented);
+            }
+        }
     }
 }
 
@@ -142,8 +154,8 @@ fn arguments(op: &OperationIr, scope: &TokenStream) -> Vec<(proc_macro2::Ident, 
 
 fn trait_method(op: &OperationIr, scope: &TokenStream) -> TokenStream {
     let name = ident(&op.fn_name);
-    let doc = op_docs(op.summary.as_deref(), op.description.as_deref());
-    let route = format!(" `{} {}`", op.method.to_uppercase(), op.path);
+    let route = format!("`{} {}`", op.method.to_uppercase(), op.path);
+    let doc = op_docs(op.summary.as_deref(), op.description.as_deref(), &route);
     let args = arguments(op, scope);
     let params = args.iter().map(|(name, ty)| quote!(#name: #ty));
     let names: Vec<_> = args.iter().map(|(name, _)| name).collect();
@@ -156,8 +168,6 @@ fn trait_method(op: &OperationIr, scope: &TokenStream) -> TokenStream {
     };
     quote! {
         #doc
-        #[doc = ""]
-        #[doc = #route]
         #deprecated
         fn #name(&self, #(#params),*) -> impl std::future::Future<Output = Result<#response, MatrixError>> + Send {
             async move {
@@ -192,6 +202,7 @@ fn caller(op: &OperationIr, trait_name: &str) -> TokenStream {
         Auth::Required { .. } => quote!(let auth = request.require_auth()?;),
     };
     let path = op.path_params.iter().enumerate().map(|(i, p)| {
+        let i = Literal::usize_unsuffixed(i);
         let field = ident(&p.ident);
         let wire = &p.wire;
         quote!(let #field = request.path(#i, #wire)?;)

@@ -14,7 +14,7 @@ use openapiv3::{
 };
 
 use crate::model::{Api, Discriminator, Operation};
-use crate::names::{field_ident, is_keyword, snake_case, type_ident};
+use crate::names::{field_ident, is_keyword, snake_case, type_ident, variant_ident};
 use types::{Def, Ty, TypeDef, TypeGraph};
 
 pub struct ApiIr {
@@ -244,25 +244,30 @@ fn operation(
         ReferenceOr::Reference { .. } => None,
     });
 
+    let status_code = |status: &StatusCode| match status {
+        StatusCode::Code(code) => *code,
+        StatusCode::Range(range) => range * 100,
+    };
+    let success_count = o
+        .responses
+        .responses
+        .keys()
+        .filter(|s| (200..400).contains(&status_code(s)))
+        .count();
+    // With several successes the enum takes `{prefix}Response` and each body is
+    // named by its status (`{prefix}Response202`).
+    let enum_name = (success_count > 1).then(|| graph.reserve(&format!("{prefix}Response")));
     let mut responses = Vec::new();
     for (status, response) in &o.responses.responses {
         let ReferenceOr::Item(response) = response else {
             continue;
         };
-        let code = match status {
-            StatusCode::Code(code) => *code,
-            StatusCode::Range(range) => range * 100,
-        };
+        let code = status_code(status);
         let success = (200..400).contains(&code);
-        let place = if success {
-            format!("{prefix}Response")
-        } else {
-            format!("{prefix}Error{code}")
-        };
-        let (ty, binary) = if success {
-            response_body(response, graph, &place)
-        } else {
-            (Ty::Unit, false)
+        let (ty, binary) = match (success, &enum_name) {
+            (false, _) => (Ty::Unit, false),
+            (true, None) => response_body(response, graph, &format!("{prefix}Response")),
+            (true, Some(_)) => response_body(response, graph, &format!("{prefix}Response{code}")),
         };
         responses.push(ResponseIr {
             status: code,
@@ -273,19 +278,19 @@ fn operation(
         });
     }
     let successes: Vec<&ResponseIr> = responses.iter().filter(|r| r.success).collect();
-    let response_type = match successes.as_slice() {
-        [] => ResponseType::Single {
+    let response_type = match (successes.as_slice(), enum_name) {
+        ([], _) => ResponseType::Single {
             status: 200,
             ty: Ty::Unit,
             binary: false,
         },
-        [one] => ResponseType::Single {
+        ([one], _) => ResponseType::Single {
             status: one.status,
             ty: one.ty.clone(),
             binary: one.binary,
         },
-        several => ResponseType::Enum {
-            name: graph.reserve(&format!("{prefix}Response")),
+        (several, name) => ResponseType::Enum {
+            name: name.unwrap_or_else(|| graph.reserve(&format!("{prefix}Response"))),
             variants: several
                 .iter()
                 .map(|r| (status_variant(r.status), r.status, r.ty.clone(), r.binary))
@@ -389,7 +394,7 @@ fn response_body(response: &Response, graph: &mut TypeGraph, place: &str) -> (Ty
 
 /// `200` -> `Ok`, `202` -> `Accepted`, ...; other codes by number.
 fn status_variant(status: u16) -> String {
-    http_reason(status).map_or_else(|| format!("Status{status}"), type_ident)
+    http_reason(status).map_or_else(|| format!("Status{status}"), variant_ident)
 }
 
 pub fn http_reason(status: u16) -> Option<&'static str> {

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
 
-use crate::names::{field_ident, is_keyword, type_ident};
+use crate::names::{field_ident, is_keyword, type_ident, variant_ident};
 
 /// A Rust type as a field, parameter or body uses it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -587,7 +587,7 @@ fn enum_variants(values: &[String]) -> Vec<(String, String)> {
     seen.insert("Other".to_owned());
     values
         .iter()
-        .map(|value| (unique(&mut seen, &type_ident(value)), value.clone()))
+        .map(|value| (unique(&mut seen, &variant_ident(value)), value.clone()))
         .collect()
 }
 
