@@ -30,8 +30,9 @@ fn scratch(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// Writes a generated crate as a standalone package and runs `cargo <args>` in it.
-fn cargo_in_generated(name: &str, files: &[(String, String)], args: &[&str]) {
+/// Writes a generated crate as a standalone package and runs `cargo <args>` in
+/// it; returns what the command printed.
+fn cargo_in_generated(name: &str, files: &[(String, String)], args: &[&str]) -> String {
     let dir = scratch(name);
     let _ = std::fs::remove_dir_all(&dir);
     for (path, text) in files {
@@ -56,6 +57,7 @@ fn cargo_in_generated(name: &str, files: &[(String, String)], args: &[&str]) {
         args.join(" "),
         String::from_utf8_lossy(&output.stderr)
     );
+    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 fn module_text(files: &[(String, String)], module: &str) -> String {
@@ -121,10 +123,137 @@ fn fixture_crate_compiles_and_passes_its_tests() {
     );
 }
 
+/// A test file for the generated crate: every body example of the spec is read
+/// into its type and written back. `null` and an absent field are the same
+/// value to an optional field, so nulls are left out of the comparison.
+fn examples_test(spec: &matrix_codegen::Spec) -> (String, usize) {
+    let mut checks = String::new();
+    let mut count = 0;
+    for api in &spec.apis {
+        let ir = matrix_codegen::ir::build(api);
+        for example in matrix_codegen::ir::examples::body_examples(api, &ir) {
+            let ty = matrix_codegen::emit::type_path(&example.ty, "matrix_api", &example.module);
+            let json = serde_json::to_string(&example.json).unwrap();
+            checks.push_str(&format!(
+                "    check::<{ty}>({:?}, {json:?}, &mut failures);\n",
+                example.id
+            ));
+            count += 1;
+        }
+    }
+    let text = format!(
+        r#"//! Written by matrix-codegen's tests: the spec's body examples, round-tripped.
+
+fn without_nulls(value: serde_json::Value) -> serde_json::Value {{
+    match value {{
+        serde_json::Value::Object(map) => map
+            .into_iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| (k, without_nulls(v)))
+            .collect(),
+        serde_json::Value::Array(items) => items.into_iter().map(without_nulls).collect(),
+        other => other,
+    }}
+}}
+
+/// The first place where two values differ, as a JSON pointer with both sides.
+fn difference(a: &serde_json::Value, b: &serde_json::Value, at: String) -> Option<String> {{
+    use serde_json::Value::{{Array, Object}};
+    match (a, b) {{
+        (Object(x), Object(y)) => x
+            .keys()
+            .chain(y.keys())
+            .find_map(|k| match (x.get(k), y.get(k)) {{
+                (Some(p), Some(q)) => difference(p, q, format!("{{at}}/{{k}}")),
+                (p, q) => Some(format!("{{at}}/{{k}}: {{p:?}} became {{q:?}}")),
+            }}),
+        (Array(x), Array(y)) if x.len() == y.len() => x
+            .iter()
+            .zip(y)
+            .enumerate()
+            .find_map(|(i, (p, q))| difference(p, q, format!("{{at}}/{{i}}"))),
+        // `number` reads 37 as 37.0: the same number.
+        (serde_json::Value::Number(x), serde_json::Value::Number(y)) if x.as_f64() == y.as_f64() => None,
+        _ if a == b => None,
+        _ => Some(format!("{{at}}: {{a}} became {{b}}")),
+    }}
+}}
+
+fn check<T: serde::de::DeserializeOwned + serde::Serialize>(id: &str, json: &str, failures: &mut Vec<String>) {{
+    let expected: serde_json::Value = serde_json::from_str(json).unwrap();
+    match serde_json::from_value::<T>(expected.clone()) {{
+        Err(e) => failures.push(format!("{{id}}\tdoes not deserialize: {{e}}")),
+        Ok(value) => {{
+            let back = serde_json::to_value(&value).unwrap();
+            if let Some(diff) = difference(&without_nulls(expected), &without_nulls(back), String::new()) {{
+                failures.push(format!("{{id}}\tchanges on the way back: {{diff}}"));
+            }}
+        }}
+    }}
+}}
+
+#[test]
+fn examples_round_trip() {{
+    let mut failures = Vec::new();
+{checks}    for failure in &failures {{
+        println!("FAILURE {{failure}}");
+    }}
+}}
+"#
+    );
+    (text, count)
+}
+
+/// The examples a tree's spec gets wrong: `id<TAB>reason` per line.
+fn known_defects(tree: &str) -> std::collections::BTreeMap<String, String> {
+    let path = fixture(&format!("example_defects/{tree}.tsv"));
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(id, reason)| (id.to_owned(), reason.to_owned()))
+        .collect()
+}
+
 fn tree_compiles(tree: &str, api: &str, root: &str) {
     let Some(base) = corpus(tree) else { return };
-    let files = generate(&base.join(api), Some(&base.join(root)), tree);
-    cargo_in_generated(tree, &files, &["test", "--quiet", "--all-features"]);
+    let spec = read(&base.join(api), Some(&base.join(root)));
+    let mut files = matrix_codegen::generate(&spec, &options(tree)).unwrap();
+    let (examples, count) = examples_test(&spec);
+    files.push(("tests/examples.rs".to_owned(), examples));
+    let stdout = cargo_in_generated(
+        tree,
+        &files,
+        &["test", "--quiet", "--all-features", "--", "--nocapture"],
+    );
+    let failures: std::collections::BTreeMap<String, String> = stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("FAILURE "))
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(id, why)| (id.to_owned(), why.to_owned()))
+        .collect();
+    let known = known_defects(tree);
+    eprintln!(
+        "{tree}: {count} body examples, {} round-trip, {} listed as spec defects",
+        count - failures.len(),
+        failures.len()
+    );
+    let unexpected: Vec<String> = failures
+        .iter()
+        .filter(|(id, _)| !known.contains_key(*id))
+        .map(|(id, why)| format!("{id}\t{why}"))
+        .collect();
+    let stale: Vec<&String> = known
+        .keys()
+        .filter(|id| !failures.contains_key(*id))
+        .collect();
+    assert!(
+        unexpected.is_empty() && stale.is_empty(),
+        "{tree}: examples that do not round-trip:\n{}\nlisted defects that now pass: {stale:?}",
+        unexpected.join("\n")
+    );
+    assert!(count > 0, "{tree}: no body examples found");
 }
 
 #[test]

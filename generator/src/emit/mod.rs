@@ -280,6 +280,14 @@ pub(crate) fn op_docs(
     }
 }
 
+/// The Rust type of a body, as code outside the crate writes it.
+pub fn type_path(ty: &Ty, crate_name: &str, module: &str) -> String {
+    let scope: TokenStream = format!("{crate_name}::{module}::types::")
+        .parse()
+        .expect("a module path parses");
+    ty_tokens(ty, &scope).to_string()
+}
+
 /// The Rust type for `ty`; named types are written `#scope Name`.
 pub(crate) fn ty_tokens(ty: &Ty, scope: &TokenStream) -> TokenStream {
     match ty {

@@ -4,6 +4,7 @@
 //! traits and modules; which parameters go where; which responses are
 //! successes; how a request authenticates. The emitters only print it.
 
+pub mod examples;
 pub mod types;
 
 use std::collections::BTreeMap;

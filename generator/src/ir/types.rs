@@ -167,11 +167,8 @@ impl<'a> TypeGraph<'a> {
 
     fn inline(&mut self, schema: &Schema, place: &str) -> Ty {
         let shape = Shape::of(schema);
-        // A one-member `allOf` that only adds documentation is the member itself.
-        if let [only] = shape.all_of.as_slice() {
-            if shape.properties.is_empty() && shape.types.is_empty() && shape.additional.is_none() {
-                return self.ty(only, place);
-            }
+        if let Some(member) = self.same_as_member(&shape) {
+            return self.ty(&member, place);
         }
         if shape.is_object() {
             let name = self.inline_name(schema, place);
@@ -253,10 +250,8 @@ impl<'a> TypeGraph<'a> {
     /// The definition of a named type.
     fn definition(&mut self, schema: &Schema, name: &str) -> Def {
         let shape = Shape::of(schema);
-        if let [only] = shape.all_of.as_slice() {
-            if shape.properties.is_empty() && shape.types.is_empty() && shape.additional.is_none() {
-                return Def::Alias(self.ty(only, name));
-            }
+        if let Some(member) = self.same_as_member(&shape) {
+            return Def::Alias(self.ty(&member, name));
         }
         if shape.is_object() {
             let mut object = ObjectParts::default();
@@ -378,6 +373,39 @@ impl<'a> TypeGraph<'a> {
         Def::Union { variants }
     }
 
+    /// The `allOf` member a schema amounts to, if it adds nothing of its own:
+    /// a one-member `allOf` that only documents its member, or an `allOf` of
+    /// scalars (a string narrowed to an enum), which is its last, most specific
+    /// member.
+    fn same_as_member(&self, shape: &Shape) -> Option<ReferenceOr<Schema>> {
+        if !shape.properties.is_empty() || shape.additional.is_some() {
+            return None;
+        }
+        match shape.all_of.as_slice() {
+            [only] if shape.types.is_empty() => Some(only.clone()),
+            [.., last] if !self.all_of_is_object(&shape.all_of, 0) => Some(last.clone()),
+            _ => None,
+        }
+    }
+
+    /// Whether any member of an `allOf` is an object (through refs and nested `allOf`).
+    fn all_of_is_object(&self, members: &[ReferenceOr<Schema>], depth: usize) -> bool {
+        depth < 32
+            && members.iter().any(|member| {
+                let schema = match member {
+                    ReferenceOr::Item(s) => Some(s),
+                    ReferenceOr::Reference { reference } => self.lookup(reference),
+                };
+                schema.is_some_and(|s| {
+                    let shape = Shape::of(s);
+                    !shape.properties.is_empty()
+                        || shape.additional.is_some()
+                        || shape.types.iter().any(|t| t == "object")
+                        || self.all_of_is_object(&shape.all_of, depth + 1)
+                })
+            })
+    }
+
     /// Gathers the properties of an object schema, through `allOf` and refs.
     fn collect_object(&mut self, schema: &Schema, into: &mut ObjectParts, depth: usize) {
         if depth > 32 {
@@ -394,8 +422,24 @@ impl<'a> TypeGraph<'a> {
             }
         }
         for (name, property) in shape.properties {
-            // Later declarations win, as with `$ref` siblings.
-            into.properties.insert(name, property);
+            // A value must satisfy every member of an `allOf`: a property that
+            // two members declare is the `allOf` of both declarations.
+            let merged = match into.properties.shift_remove(&name) {
+                None => property,
+                Some(earlier) => {
+                    let data = match &property {
+                        ReferenceOr::Item(schema) => schema.schema_data.clone(),
+                        ReferenceOr::Reference { .. } => Default::default(),
+                    };
+                    ReferenceOr::Item(Box::new(Schema {
+                        schema_data: data,
+                        schema_kind: SchemaKind::AllOf {
+                            all_of: vec![unbox(&earlier), unbox(&property)],
+                        },
+                    }))
+                }
+            };
+            into.properties.insert(name, merged);
         }
         into.required.extend(shape.required);
         if shape.additional.is_some() {
