@@ -692,11 +692,11 @@ pub struct MembershipChange {
 /// Sent with status 429 when a client makes requests too quickly.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RateLimitError {
+    /// Always `M_LIMIT_EXCEEDED`.
+    pub errcode: String,
     /// A message for people.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    /// Always `M_LIMIT_EXCEEDED`.
-    pub errcode: String,
     /// How many milliseconds to wait before trying again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after_ms: Option<i64>,

@@ -424,22 +424,24 @@ impl<'a> TypeGraph<'a> {
         for (name, property) in shape.properties {
             // A value must satisfy every member of an `allOf`: a property that
             // two members declare is the `allOf` of both declarations.
-            let merged = match into.properties.shift_remove(&name) {
-                None => property,
+            match into.properties.get_mut(&name) {
+                None => {
+                    into.properties.insert(name, property);
+                }
+                // Merged in place, so the field keeps its first position.
                 Some(earlier) => {
                     let data = match &property {
                         ReferenceOr::Item(schema) => schema.schema_data.clone(),
                         ReferenceOr::Reference { .. } => Default::default(),
                     };
-                    ReferenceOr::Item(Box::new(Schema {
+                    *earlier = ReferenceOr::Item(Box::new(Schema {
                         schema_data: data,
                         schema_kind: SchemaKind::AllOf {
-                            all_of: vec![unbox(&earlier), unbox(&property)],
+                            all_of: vec![unbox(earlier), unbox(&property)],
                         },
-                    }))
+                    }));
                 }
-            };
-            into.properties.insert(name, merged);
+            }
         }
         into.required.extend(shape.required);
         if shape.additional.is_some() {
