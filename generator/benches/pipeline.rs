@@ -1,4 +1,4 @@
-//! Times each phase over a whole spec tree and prints the figures.
+//! Times each phase of the pipeline over a whole spec tree and prints the figures.
 //!
 //! `cargo bench -p matrix-codegen` reads `../shared/corpus/openapi31-latest/data/api`
 //! (or the tree named by `MATRIX_BENCH_TREE`, with `MATRIX_BENCH_ROOT` as its root).
@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use matrix_codegen::diag::Warnings;
-use matrix_codegen::{convert, load, normalize, resolve};
+use matrix_codegen::{convert, emit, ir, load, normalize, resolve};
 
 const RUNS: usize = 10;
 
@@ -25,7 +25,11 @@ fn main() {
     }
     let mut load_resolve = Vec::new();
     let mut normalize_convert = Vec::new();
+    let mut build_ir = Vec::new();
+    let mut emit = Vec::new();
+    let mut format = Vec::new();
     let mut operations = 0;
+    let mut lines = 0;
     for _ in 0..RUNS {
         let start = Instant::now();
         let mut loader = load::Loader::new(&tree, Some(&root)).expect("tree opens");
@@ -45,6 +49,7 @@ fn main() {
         let start = Instant::now();
         let mut warnings = Warnings::default();
         operations = 0;
+        let mut apis = Vec::new();
         for (source, api) in sources.iter().zip(resolved) {
             let dialects: Vec<_> = source.roots.iter().map(|(d, _)| *d).collect();
             let normalized = normalize::normalize(
@@ -56,19 +61,39 @@ fn main() {
                 &mut warnings,
             )
             .expect("normalizes");
-            operations += convert::convert(normalized, &mut warnings)
-                .expect("converts")
-                .operations
-                .len();
+            let api = convert::convert(normalized, &mut warnings).expect("converts");
+            operations += api.operations.len();
+            apis.push(api);
         }
         normalize_convert.push(start.elapsed());
+
+        let start = Instant::now();
+        let irs: Vec<_> = apis.iter().map(ir::build).collect();
+        build_ir.push(start.elapsed());
+
+        let options = emit::CrateOptions {
+            name: "bench".into(),
+            version: "0.0.0".into(),
+            source: "bench".into(),
+        };
+        let start = Instant::now();
+        let tokens = emit::emit_tokens(&irs, &options);
+        emit.push(start.elapsed());
+
+        let start = Instant::now();
+        let files = emit::format(tokens, &options).expect("formats");
+        format.push(start.elapsed());
+        lines = files.iter().map(|(_, text)| text.lines().count()).sum();
     }
     println!(
-        "tree: {} ({operations} operations), {RUNS} runs",
+        "tree: {} ({operations} operations, {lines} generated lines), {RUNS} runs",
         tree.display()
     );
     report("load + resolve", &mut load_resolve);
     report("normalize + convert", &mut normalize_convert);
+    report("IR", &mut build_ir);
+    report("emit", &mut emit);
+    report("format (prettyplease)", &mut format);
 }
 
 fn report(phase: &str, times: &mut [Duration]) {

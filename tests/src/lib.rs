@@ -80,3 +80,8 @@ fn v3_as_r0(mut request: axum::extract::Request) -> axum::extract::Request {
     }
     request
 }
+
+/// The README's examples, compiled as doctests so that they stay true.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeExamples;
