@@ -394,25 +394,20 @@ fn swagger_parameter(p: &Node, warnings: &mut Warnings) -> J {
 }
 
 fn oas31_parameter(p: &Node, warnings: &mut Warnings) -> J {
-    let mut out = Map::new();
-    for (key, value) in p.as_map().into_iter().flatten() {
-        let converted = match key.as_str() {
-            "schema" => schema(value, warnings),
-            "content" => content(value, warnings),
-            _ => value.to_json(),
-        };
-        out.insert(key.clone(), converted);
+    let mut out = oas31_content_holder(p, warnings);
+    if let Some(obj) = out.as_object_mut() {
+        // 3.0 requires path parameters to say so, and every parameter to have a schema.
+        if p.get_str("in") == Some("path") {
+            obj.insert("required".to_owned(), J::Bool(true));
+        }
+        if p.get("schema").is_none() && p.get("content").is_none() {
+            obj.insert("schema".to_owned(), json!({}));
+        }
     }
-    if p.get_str("in") == Some("path") {
-        out.insert("required".to_owned(), J::Bool(true));
-    }
-    if p.get("schema").is_none() && p.get("content").is_none() {
-        out.insert("schema".to_owned(), json!({}));
-    }
-    J::Object(out)
+    out
 }
 
-/// A 3.1 request body, response or header: converts the schemas it holds.
+/// A 3.1 request body, response, header or parameter: converts the schemas it holds.
 fn oas31_content_holder(node: &Node, warnings: &mut Warnings) -> J {
     let mut out = Map::new();
     for (key, value) in node.as_map().into_iter().flatten() {

@@ -86,6 +86,18 @@ impl Loader {
         }
         let text = std::fs::read_to_string(path)
             .map_err(|e| Diagnostic::general(format!("cannot read {}: {e}", path.display())))?;
+        self.parse(path, text)
+    }
+
+    /// Parses a file whose text has been read already, or returns the cached parse.
+    fn document_with_text(&mut self, path: &Path, text: String) -> Result<Arc<Document>> {
+        match self.documents.get(path) {
+            Some(doc) => Ok(doc.clone()),
+            None => self.parse(path, text),
+        }
+    }
+
+    fn parse(&mut self, path: &Path, text: String) -> Result<Arc<Document>> {
         let source = Arc::new(SourceFile {
             path: path.to_path_buf(),
             display: self.display(path),
@@ -132,7 +144,7 @@ impl Loader {
             }
             // Extension-less files are JSON schemas and examples, or not spec files at
             // all (a README): only files named as YAML or JSON must parse to be roots.
-            let doc = match self.document(&path) {
+            let doc = match self.document_with_text(&path, text) {
                 Ok(doc) => doc,
                 Err(_) if path.extension().is_none() => continue,
                 Err(e) => return Err(e),

@@ -352,13 +352,12 @@ impl Homeserver {
         Ok(room_id.to_owned())
     }
 
-    pub fn invite(
-        &mut self,
-        inviter: &str,
+    /// The room, if `inviter` is in it with the power to invite.
+    fn room_inviter_may_invite_to(
+        &self,
         room_id: &str,
-        invitee: &str,
-        reason: Option<String>,
-    ) -> Result<(), MatrixError> {
+        inviter: &str,
+    ) -> Result<&Room, MatrixError> {
         let room = self.room(room_id)?;
         let power = self.joined_power(room, inviter)?;
         if power < room.power_levels.invite {
@@ -366,6 +365,17 @@ impl Homeserver {
                 "You do not have permission to invite",
             ));
         }
+        Ok(room)
+    }
+
+    pub fn invite(
+        &mut self,
+        inviter: &str,
+        room_id: &str,
+        invitee: &str,
+        reason: Option<String>,
+    ) -> Result<(), MatrixError> {
+        let room = self.room_inviter_may_invite_to(room_id, inviter)?;
         match room.membership(invitee) {
             Some(Membership::Ban) => {
                 return Err(MatrixError::forbidden(format!(
@@ -390,13 +400,7 @@ impl Homeserver {
         medium: &str,
         address: &str,
     ) -> Result<(), MatrixError> {
-        let room = self.room(room_id)?;
-        let power = self.joined_power(room, inviter)?;
-        if power < room.power_levels.invite {
-            return Err(MatrixError::forbidden(
-                "You do not have permission to invite",
-            ));
-        }
+        self.room_inviter_may_invite_to(room_id, inviter)?;
         if let Some(room) = self.rooms.get_mut(room_id) {
             room.third_party_invites
                 .push((medium.to_owned(), address.to_owned()));
