@@ -156,11 +156,11 @@ fn method(op: &OperationIr) -> TokenStream {
         }
         ResponseType::Enum { name, variants } => {
             let name = ident(name);
-            let arms = variants.iter().map(|(variant, status, ty, binary)| {
-                let variant = ident(variant);
-                let value = read_body(ty, *binary);
-                let status = Literal::u16_unsuffixed(*status);
-                match ty {
+            let arms = variants.iter().map(|v| {
+                let variant = ident(&v.name);
+                let value = read_body(&v.ty, v.binary);
+                let status = Literal::u16_unsuffixed(v.status);
+                match v.ty {
                     Ty::Unit => quote!(#status => Ok(types::#name::#variant),),
                     Ty::Named(_) => {
                         quote!(#status => Ok(types::#name::#variant(Box::new(#value?))),)

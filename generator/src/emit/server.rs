@@ -98,7 +98,7 @@ fn imports(api: &ApiIr) -> TokenStream {
         .flat_map(|op| match &op.response_type {
             ResponseType::Single { ty, binary, .. } => vec![(ty, *binary)],
             ResponseType::Enum { variants, .. } => {
-                variants.iter().map(|(_, _, t, b)| (t, *b)).collect()
+                variants.iter().map(|v| (&v.ty, v.binary)).collect()
             }
         })
         .collect();
@@ -250,20 +250,20 @@ fn caller(op: &OperationIr, trait_name: &str) -> TokenStream {
         }
         ResponseType::Enum { name, variants } => {
             let name = ident(name);
-            let arms = variants.iter().map(|(variant, status, ty, binary)| {
-                let variant = ident(variant);
-                match ty {
+            let arms = variants.iter().map(|v| {
+                let variant = ident(&v.name);
+                match v.ty {
                     Ty::Unit => {
-                        let write = write_response(*status, ty, false, quote!());
+                        let write = write_response(v.status, &v.ty, false, quote!());
                         quote!(types::#name::#variant => #write,)
                     }
                     // Named bodies sit in a `Box` inside the enum.
                     Ty::Named(_) => {
-                        let write = write_response(*status, ty, *binary, quote!(*body));
+                        let write = write_response(v.status, &v.ty, v.binary, quote!(*body));
                         quote!(types::#name::#variant(body) => #write,)
                     }
                     _ => {
-                        let write = write_response(*status, ty, *binary, quote!(body));
+                        let write = write_response(v.status, &v.ty, v.binary, quote!(body));
                         quote!(types::#name::#variant(body) => #write,)
                     }
                 }

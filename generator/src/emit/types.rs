@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::{docs, ident, ty_tokens};
 use crate::ir::types::{Def, Field, Ty, TypeDef};
-use crate::ir::{ApiIr, ResponseType};
+use crate::ir::{ApiIr, ResponseType, StatusVariant};
 
 pub fn emit(api: &ApiIr) -> TokenStream {
     let defs = api.types.values().map(type_def);
@@ -232,19 +232,25 @@ fn open_enum(name: &str, variants: &[(String, String)], doc: TokenStream) -> Tok
     }
 }
 
-fn response_enum(name: &str, variants: &[(String, u16, Ty, bool)], op_id: &str) -> TokenStream {
+fn response_enum(name: &str, variants: &[StatusVariant], op_id: &str) -> TokenStream {
     let name = ident(name);
     let doc = docs(&format!(
         "The success responses of `{op_id}`, one variant per status."
     ));
-    let variants = variants.iter().map(|(variant, status, ty, _)| {
-        let variant = ident(variant);
-        let doc = format!(" HTTP {status}.");
-        match ty {
-            Ty::Unit => quote! { #[doc = #doc] #variant, },
+    let variants = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let description = v.description.trim();
+        let doc = if description.is_empty() {
+            format!("HTTP {}.", v.status)
+        } else {
+            format!("HTTP {}: {description}", v.status)
+        };
+        let doc = docs(&doc);
+        match &v.ty {
+            Ty::Unit => quote! { #doc #variant, },
             other => {
                 let ty = boxed_if_named(other, &TokenStream::new());
-                quote! { #[doc = #doc] #variant(#ty), }
+                quote! { #doc #variant(#ty), }
             }
         }
     });

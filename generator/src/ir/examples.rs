@@ -84,8 +84,8 @@ fn success_ty(response: &ResponseType, status: u16) -> Option<Ty> {
         } if *s == status => Some(ty.clone()),
         ResponseType::Enum { variants, .. } => variants
             .iter()
-            .find(|(_, s, _, binary)| *s == status && !binary)
-            .map(|(_, _, ty, _)| ty.clone()),
+            .find(|v| v.status == status && !v.binary)
+            .map(|v| v.ty.clone()),
         _ => None,
     }
 }

@@ -92,8 +92,18 @@ pub enum ResponseType {
     /// Several success statuses: an enum with a variant per status.
     Enum {
         name: String,
-        variants: Vec<(String, u16, Ty, bool)>,
+        variants: Vec<StatusVariant>,
     },
+}
+
+/// One success status of an operation with several.
+pub struct StatusVariant {
+    /// `Ok`, `Accepted`, `NoContent`, ... (`Status299` where HTTP names none).
+    pub name: String,
+    pub status: u16,
+    pub ty: Ty,
+    pub binary: bool,
+    pub description: String,
 }
 
 impl ResponseType {
@@ -294,7 +304,13 @@ fn operation(
             name: name.unwrap_or_else(|| graph.reserve(&format!("{prefix}Response"))),
             variants: several
                 .iter()
-                .map(|r| (status_variant(r.status), r.status, r.ty.clone(), r.binary))
+                .map(|r| StatusVariant {
+                    name: status_variant(r.status),
+                    status: r.status,
+                    ty: r.ty.clone(),
+                    binary: r.binary,
+                    description: r.description.clone(),
+                })
                 .collect(),
         },
     };
