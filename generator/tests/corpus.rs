@@ -187,3 +187,74 @@ fn the_tree_root_is_required_for_refs_out_of_the_api_directory() {
         "{error}"
     );
 }
+
+/// No input makes the reader panic: every file of every tree read as if it were
+/// an API root, and every API root cut short at several places.
+#[test]
+fn no_input_panics() {
+    let trees: Vec<_> = ["v1-2015", "swagger-last", "openapi31-latest"]
+        .iter()
+        .filter_map(|tree| corpus(tree))
+        .collect();
+    let scratch = std::env::temp_dir().join(format!("matrix-codegen-cut-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).unwrap();
+    let mut inputs = 0;
+    for tree in &trees {
+        for entry in walkdir::WalkDir::new(tree)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let path = entry.path();
+            let read = |input: &std::path::Path| {
+                let options = matrix_codegen::ReadOptions {
+                    input: input.to_path_buf(),
+                    root: Some(tree.clone()),
+                    placeholders: Default::default(),
+                };
+                let outcome =
+                    std::panic::catch_unwind(|| matrix_codegen::read_spec(&options).map(|_| ()));
+                assert!(outcome.is_ok(), "reading {} panicked", input.display());
+            };
+            read(path);
+            inputs += 1;
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            if !(text.contains("swagger:") || text.contains("openapi:")) {
+                continue;
+            }
+            // The same root, cut short: in the middle of keys, values and lines.
+            for fraction in [7, 3, 2] {
+                let mut cut = text.len() * (fraction - 1) / fraction;
+                while !text.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                let copy = path.with_file_name(format!(
+                    ".cut-{fraction}-{}",
+                    path.file_name().unwrap().to_string_lossy()
+                ));
+                let copy = scratch.join(copy.file_name().unwrap());
+                std::fs::write(&copy, &text[..cut]).unwrap();
+                let options = matrix_codegen::ReadOptions {
+                    input: copy.clone(),
+                    root: None,
+                    placeholders: Default::default(),
+                };
+                let outcome =
+                    std::panic::catch_unwind(|| matrix_codegen::read_spec(&options).map(|_| ()));
+                assert!(
+                    outcome.is_ok(),
+                    "reading {} cut at {cut} panicked",
+                    path.display()
+                );
+                inputs += 1;
+            }
+        }
+    }
+    std::fs::remove_dir_all(&scratch).unwrap();
+    assert!(
+        trees.is_empty() || inputs > 1000,
+        "only {inputs} inputs were read"
+    );
+}
