@@ -88,7 +88,8 @@ fn main() -> ExitCode {
         }
         None => {
             // The project's own specs and crate, found from where this binary was built.
-            let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+            let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+            let workspace = manifest.parent().unwrap_or(manifest);
             let spec = SpecArgs {
                 input: workspace.join("specs"),
                 root: None,
