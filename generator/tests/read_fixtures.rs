@@ -323,3 +323,46 @@ fn missing_input_exits_with_1() {
     assert_eq!(code, 1);
     assert!(stderr.contains("cannot open"), "{stderr}");
 }
+
+/// Real symlinks: a `..` after a linked directory is physical, and a link back
+/// to its own directory does not send discovery into a loop.
+#[cfg(unix)]
+#[test]
+fn symlinked_directories_resolve_physically() {
+    use std::os::unix::fs::symlink;
+    let tree = std::env::temp_dir().join(format!("matrix-codegen-links-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tree);
+    let write = |path: &str, text: &str| {
+        let path = tree.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "api/root.yaml",
+        "swagger: \"2.0\"\ninfo: {title: Links, version: \"1\"}\npaths:\n  /thing:\n    get:\n      responses:\n        200:\n          description: ok\n          schema:\n            $ref: shared/thing.yaml\n",
+    );
+    // `shared` is `common/deep`; from there `../sibling.yaml` is `common/sibling.yaml`.
+    write(
+        "common/deep/thing.yaml",
+        "type: object\ntitle: Thing\nproperties:\n  sibling:\n    $ref: ../sibling.yaml\n",
+    );
+    write(
+        "common/sibling.yaml",
+        "type: object\ntitle: PhysicalSibling\n",
+    );
+    write("api/sibling.yaml", "type: object\ntitle: LogicalSibling\n");
+    symlink("../common/deep", tree.join("api/shared")).unwrap();
+    std::fs::create_dir_all(tree.join("api/definitions")).unwrap();
+    symlink(".", tree.join("api/definitions/definitions")).unwrap();
+
+    let spec = read(&tree.join("api"), Some(&tree));
+    let bundle = bundle_json(&spec.apis[0]);
+    let schemas = bundle["components"]["schemas"].as_object().unwrap();
+    assert!(
+        schemas.contains_key("PhysicalSibling"),
+        "{:?}",
+        schemas.keys()
+    );
+    assert!(!schemas.contains_key("LogicalSibling"));
+    std::fs::remove_dir_all(&tree).unwrap();
+}
