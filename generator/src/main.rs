@@ -179,10 +179,12 @@ fn bundle(spec: &SpecArgs, out: &Path, check: bool) -> Result<(), Box<Diagnostic
         .iter()
         .map(|api| {
             let name = format!("{}.json", api.name.replace('/', "_"));
-            let json = serde_json::to_string_pretty(&api.openapi).expect("the model serializes");
-            (name, json + "\n")
+            let json = serde_json::to_string_pretty(&api.openapi).map_err(|e| {
+                Diagnostic::general(format!("cannot write the `{}` bundle: {e}", api.name))
+            })?;
+            Ok((name, json + "\n"))
         })
-        .collect::<Vec<_>>();
+        .collect::<Result<Vec<_>, Box<Diagnostic>>>()?;
     write_or_check(out, &files, check)?;
     let operations: usize = read.apis.iter().map(|api| api.operations.len()).sum();
     eprintln!(
