@@ -31,6 +31,20 @@ async fn register(base: &str, name: &str) -> Client {
     Client::new(base).with_access_token(response.access_token.unwrap())
 }
 
+fn password_login(user: &str, password: &str) -> types::LoginRequest {
+    types::LoginRequest {
+        r#type: types::LoginRequestType::MLoginPassword,
+        identifier: Some(types::UserIdentifier {
+            r#type: "m.id.user".into(),
+            user: Some(user.into()),
+        }),
+        password: Some(password.into()),
+        device_id: None,
+        initial_device_display_name: None,
+        token: None,
+    }
+}
+
 fn reason(user: &str, reason: Option<&str>) -> types::MembershipChange {
     types::MembershipChange {
         user_id: user.to_owned(),
@@ -73,32 +87,12 @@ async fn r0_membership_flow() {
         .await;
     assert_matrix_error(taken, 400, "M_USER_IN_USE");
     let login = Client::new(&base)
-        .login(&types::LoginRequest {
-            r#type: types::LoginRequestType::MLoginPassword,
-            identifier: Some(types::UserIdentifier {
-                r#type: "m.id.user".into(),
-                user: Some("bob".into()),
-            }),
-            password: Some("secret".into()),
-            device_id: None,
-            initial_device_display_name: None,
-            token: None,
-        })
+        .login(&password_login("bob", "secret"))
         .await
         .unwrap();
     assert_eq!(login.user_id, "@bob:localhost");
     let wrong = Client::new(&base)
-        .login(&types::LoginRequest {
-            r#type: types::LoginRequestType::MLoginPassword,
-            identifier: Some(types::UserIdentifier {
-                r#type: "m.id.user".into(),
-                user: Some("bob".into()),
-            }),
-            password: Some("wrong".into()),
-            device_id: None,
-            initial_device_display_name: None,
-            token: None,
-        })
+        .login(&password_login("bob", "wrong"))
         .await;
     assert_matrix_error(wrong, 403, "M_FORBIDDEN");
     assert_eq!(

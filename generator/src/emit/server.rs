@@ -226,28 +226,20 @@ fn caller(op: &OperationIr, trait_name: &str) -> TokenStream {
         .collect();
     let allow_deprecated = op.deprecated.then(|| quote!(#[allow(deprecated)]));
     let call = quote!(#trait_name::#method(service, #(#args),*).await?);
-    let respond = match &op.response_type {
+    // A response with no body is not bound to a variable (clippy: `let_unit_value`).
+    let (call, respond) = match &op.response_type {
         ResponseType::Single {
             status,
             ty: Ty::Unit,
             ..
-        } => {
-            let empty = write_response(*status, &Ty::Unit, false, quote!());
-            return quote! {
-                #allow_deprecated
-                async fn #name<S: Service>(service: &S, #request_param: RequestParts) -> Result<Response, MatrixError> {
-                    #auth
-                    #(#path)*
-                    #query
-                    #body
-                    #call;
-                    Ok(#empty)
-                }
-            };
-        }
-        ResponseType::Single { status, ty, binary } => {
-            write_response(*status, ty, *binary, quote!(response))
-        }
+        } => (
+            quote!(#call;),
+            write_response(*status, &Ty::Unit, false, quote!()),
+        ),
+        ResponseType::Single { status, ty, binary } => (
+            quote!(let response = #call;),
+            write_response(*status, ty, *binary, quote!(response)),
+        ),
         ResponseType::Enum { name, variants } => {
             let name = ident(name);
             let arms = variants.iter().map(|v| {
@@ -268,7 +260,10 @@ fn caller(op: &OperationIr, trait_name: &str) -> TokenStream {
                     }
                 }
             });
-            quote!(match response { #(#arms)* })
+            (
+                quote!(let response = #call;),
+                quote!(match response { #(#arms)* }),
+            )
         }
     };
     quote! {
@@ -278,7 +273,7 @@ fn caller(op: &OperationIr, trait_name: &str) -> TokenStream {
             #(#path)*
             #query
             #body
-            let response = #call;
+            #call
             Ok(#respond)
         }
     }

@@ -637,27 +637,24 @@ fn enum_variants(values: &[String]) -> Vec<(String, String)> {
         .collect()
 }
 
-fn unique(used: &mut BTreeSet<String>, wanted: &str) -> String {
-    let wanted = if wanted.is_empty() { "Value" } else { wanted };
+/// `wanted`, or `wanted` numbered (`Name2`, `field_2`) if taken; marked as taken.
+fn numbered(used: &mut BTreeSet<String>, wanted: &str, separator: &str) -> String {
     let mut name = wanted.to_owned();
     let mut n = 2;
     while used.contains(&name) {
-        name = format!("{wanted}{n}");
+        name = format!("{wanted}{separator}{n}");
         n += 1;
     }
     used.insert(name.clone());
     name
 }
 
+fn unique(used: &mut BTreeSet<String>, wanted: &str) -> String {
+    numbered(used, if wanted.is_empty() { "Value" } else { wanted }, "")
+}
+
 fn unique_field(used: &mut BTreeSet<String>, wire: &str) -> String {
-    let base = field_ident(wire);
-    let mut name = base.clone();
-    let mut n = 2;
-    while used.contains(&name) {
-        name = format!("{base}_{n}");
-        n += 1;
-    }
-    used.insert(name.clone());
+    let name = numbered(used, &field_ident(wire), "_");
     match name.as_str() {
         // Keywords that cannot be raw identifiers.
         "self" | "crate" | "super" => format!("{name}_"),
