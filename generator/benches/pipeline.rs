@@ -32,13 +32,16 @@ fn main() {
     let mut lines = 0;
     for _ in 0..RUNS {
         let start = Instant::now();
-        let mut loader = load::Loader::new(&tree, Some(&root)).expect("tree opens");
-        let sources = loader.discover(&tree).expect("roots found");
+        let limits = matrix_codegen::Limits::default();
+        let mut loader = load::Loader::new(&tree, Some(&root), &limits).expect("tree opens");
+        let mut warnings = matrix_codegen::diag::Warnings::default();
+        let sources = loader.discover(&tree, &mut warnings).expect("roots found");
+        let mut budget = resolve::Budget::new(&limits);
         let mut resolved = Vec::new();
         let mut schemes = indexmap::IndexMap::new();
         for source in &sources {
             let roots: Vec<_> = source.roots.iter().map(|(_, d)| d.root.clone()).collect();
-            let api = resolve::resolve_api(&mut loader, &roots).expect("refs resolve");
+            let api = resolve::resolve_api(&mut loader, &roots, &mut budget).expect("refs resolve");
             for (root, (dialect, _)) in api.roots.iter().zip(&source.roots) {
                 normalize::collect_security_schemes(root, *dialect, &mut schemes);
             }

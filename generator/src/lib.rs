@@ -8,12 +8,14 @@ pub mod convert;
 pub mod diag;
 pub mod emit;
 pub mod ir;
+pub mod jail;
 pub mod load;
 pub mod model;
 pub mod names;
 pub mod node;
 pub mod normalize;
 pub mod resolve;
+pub mod routes;
 pub mod write;
 
 use std::path::PathBuf;
@@ -30,6 +32,33 @@ pub struct ReadOptions {
     /// Where `$ref`s may reach; the input directory when `None`.
     pub root: Option<PathBuf>,
     pub placeholders: Placeholders,
+    pub limits: Limits,
+}
+
+/// Budgets that keep a hostile or broken spec from exhausting the machine;
+/// each exceeded one is a located error that names the flag raising it.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Largest file read, in bytes.
+    pub max_file_bytes: u64,
+    /// Deepest nesting while resolving: levels of a document plus `$ref` hops.
+    pub max_depth: usize,
+    /// Most nodes the resolved API may hold, counting every copy a `$ref` makes.
+    pub max_nodes: usize,
+    /// Longest a run may take.
+    pub max_time: std::time::Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        // Each at least ten times what the newest published spec needs.
+        Limits {
+            max_file_bytes: 16 * 1024 * 1024,
+            max_depth: 256,
+            max_nodes: 4_000_000,
+            max_time: std::time::Duration::from_secs(60),
+        }
+    }
 }
 
 /// Every API found under the input, in the one model, and the warnings met on the way.
@@ -41,9 +70,10 @@ pub struct Spec {
 
 /// Runs load, resolve, normalize and convert over the input.
 pub fn read_spec(options: &ReadOptions) -> Result<Spec, Box<Diagnostic>> {
-    let mut loader = load::Loader::new(&options.input, options.root.as_deref())?;
-    let sources = loader.discover(&options.input)?;
+    let mut loader = load::Loader::new(&options.input, options.root.as_deref(), &options.limits)?;
     let mut warnings = Warnings::default();
+    let sources = loader.discover(&options.input, &mut warnings)?;
+    let mut budget = resolve::Budget::new(&options.limits);
     let mut resolved_apis = Vec::with_capacity(sources.len());
     let mut tree_schemes = indexmap::IndexMap::new();
     for source in &sources {
@@ -52,7 +82,7 @@ pub fn read_spec(options: &ReadOptions) -> Result<Spec, Box<Diagnostic>> {
             .iter()
             .map(|(_, doc)| doc.root.clone())
             .collect();
-        let resolved = resolve::resolve_api(&mut loader, &roots)?;
+        let resolved = resolve::resolve_api(&mut loader, &roots, &mut budget)?;
         for (root, (dialect, _)) in resolved.roots.iter().zip(&source.roots) {
             normalize::collect_security_schemes(root, *dialect, &mut tree_schemes);
         }
@@ -82,6 +112,12 @@ pub fn generate(
     spec: &Spec,
     options: &emit::CrateOptions,
 ) -> Result<Vec<(String, String)>, Box<Diagnostic>> {
-    let apis: Vec<ir::ApiIr> = spec.apis.iter().map(ir::build).collect();
+    let mut apis: Vec<ir::ApiIr> = spec.apis.iter().map(ir::build).collect();
+    // API directories whose names differ only in case or punctuation
+    // (`x_self`, `x_Self`) would otherwise be one module; `runtime` is the crate's own.
+    let mut modules = names::Scope::reserving(&["runtime"]);
+    for api in &mut apis {
+        api.module = modules.claim(&api.module, "_");
+    }
     emit::emit_crate(&apis, options)
 }

@@ -4,8 +4,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::diag::{Diagnostic, Result};
+use crate::diag::{Diagnostic, Result, Warnings};
+use crate::jail::{Jail, Refusal};
 use crate::node::{self, Node, Origin, SourceFile};
+use crate::Limits;
 
 /// The dialect an API root is written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,6 +24,15 @@ pub struct ApiSource {
     pub roots: Vec<(Dialect, Arc<Document>)>,
 }
 
+/// Why a document could not be had.
+#[derive(Debug)]
+pub enum OpenError {
+    /// The jail would not read it.
+    Refused(Refusal),
+    /// It was read but does not parse: the diagnostic points into it.
+    Invalid(Box<Diagnostic>),
+}
+
 #[derive(Debug)]
 pub struct Document {
     pub source: Arc<SourceFile>,
@@ -31,7 +42,7 @@ pub struct Document {
 /// Reads files below an allowed root, caching each parsed document by its canonical path.
 pub struct Loader {
     input_dir: PathBuf,
-    allowed_root: PathBuf,
+    jail: Jail,
     /// The allowed root as the user wrote it, for messages.
     allowed_root_shown: String,
     documents: BTreeMap<PathBuf, Arc<Document>>,
@@ -40,7 +51,7 @@ pub struct Loader {
 impl Loader {
     /// `input` is the file or directory the user named; `allowed_root` is where
     /// `$ref`s may reach (the input directory unless the user widened it).
-    pub fn new(input: &Path, allowed_root: Option<&Path>) -> Result<Self> {
+    pub fn new(input: &Path, allowed_root: Option<&Path>, limits: &Limits) -> Result<Self> {
         let input = canonical(input)?;
         let input_dir = if input.is_dir() {
             input.clone()
@@ -60,14 +71,14 @@ impl Loader {
         }
         Ok(Loader {
             input_dir,
-            allowed_root,
+            jail: Jail::new(allowed_root, limits.max_file_bytes),
             allowed_root_shown,
             documents: BTreeMap::new(),
         })
     }
 
-    pub fn allowed_root(&self) -> &Path {
-        &self.allowed_root
+    pub fn jail(&self) -> &Jail {
+        &self.jail
     }
 
     pub fn allowed_root_shown(&self) -> &str {
@@ -79,25 +90,26 @@ impl Loader {
         self.documents.values()
     }
 
-    /// Parses `path` (already canonical) or returns the cached parse.
-    pub fn document(&mut self, path: &Path) -> Result<Arc<Document>> {
+    /// Parses `path` (resolved by the jail) or returns the cached parse. A
+    /// refusal is returned as is, for the caller to place at its reference.
+    pub fn document(&mut self, path: &Path) -> Result<Arc<Document>, OpenError> {
         if let Some(doc) = self.documents.get(path) {
             return Ok(doc.clone());
         }
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Diagnostic::general(format!("cannot read {}: {e}", path.display())))?;
+        let text = self.jail.read(path).map_err(OpenError::Refused)?;
         self.parse(path, text)
+            .map_err(|e| OpenError::Invalid(Box::new(e)))
     }
 
-    /// Parses a file whose text has been read already, or returns the cached parse.
+    /// Like [`document`](Self::document), but a parse error keeps its location.
     fn document_with_text(&mut self, path: &Path, text: String) -> Result<Arc<Document>> {
         match self.documents.get(path) {
             Some(doc) => Ok(doc.clone()),
-            None => self.parse(path, text),
+            None => self.parse(path, text).map_err(Box::new),
         }
     }
 
-    fn parse(&mut self, path: &Path, text: String) -> Result<Arc<Document>> {
+    fn parse(&mut self, path: &Path, text: String) -> Result<Arc<Document>, Diagnostic> {
         let source = Arc::new(SourceFile {
             path: path.to_path_buf(),
             display: self.display(path),
@@ -117,28 +129,45 @@ impl Loader {
         Ok(doc)
     }
 
-    fn display(&self, path: &Path) -> String {
+    /// A path as shown to the user: relative to the input directory when possible.
+    pub fn display(&self, path: &Path) -> String {
         let shown = path
             .strip_prefix(&self.input_dir)
-            .or_else(|_| path.strip_prefix(&self.allowed_root))
+            .or_else(|_| path.strip_prefix(self.jail.root()))
             .unwrap_or(path);
         shown.to_string_lossy().replace('\\', "/")
     }
 
     /// Finds every API root under the input, grouped by directory, in path order.
-    pub fn discover(&mut self, input: &Path) -> Result<Vec<ApiSource>> {
+    ///
+    /// Nothing is skipped silently: a link out of the allowed root is not
+    /// followed, with a warning; a YAML or JSON file that cannot be read (a
+    /// dangling link, a FIFO, bytes that are not UTF-8) is an error, since it
+    /// may be a root whose operations would be missing from the output; an
+    /// extension-less one (examples, link stubs) is a warning.
+    pub fn discover(&mut self, input: &Path, warnings: &mut Warnings) -> Result<Vec<ApiSource>> {
         let input = canonical(input)?;
         let candidates: Vec<PathBuf> = if input.is_file() {
             vec![input.clone()]
         } else {
-            walk_spec_files(&input)
+            let walk = self.jail.walk(&input);
+            for (path, refusal) in walk.refused {
+                let shown = self.display(&input.join(&path));
+                report_refusal(&shown, &refusal, path.extension().is_none(), warnings)?;
+            }
+            walk.files
         };
         let mut apis: BTreeMap<String, ApiSource> = BTreeMap::new();
         for path in candidates {
-            // A cheap look before parsing: most files are schemas and examples.
-            let Ok(text) = std::fs::read_to_string(&path) else {
-                continue;
+            let extensionless = path.extension().is_none();
+            let text = match self.jail.read(&path) {
+                Ok(text) => text,
+                Err(refusal) => {
+                    report_refusal(&self.display(&path), &refusal, extensionless, warnings)?;
+                    continue;
+                }
             };
+            // A cheap look before parsing: most files are schemas and examples.
             if !(text.contains("swagger") || text.contains("openapi")) {
                 continue;
             }
@@ -146,7 +175,7 @@ impl Loader {
             // all (a README): only files named as YAML or JSON must parse to be roots.
             let doc = match self.document_with_text(&path, text) {
                 Ok(doc) => doc,
-                Err(_) if path.extension().is_none() => continue,
+                Err(_) if extensionless => continue,
                 Err(e) => return Err(e),
             };
             let Some(dialect) = dialect_of(&doc.root)? else {
@@ -178,83 +207,28 @@ impl Loader {
     }
 }
 
-/// Resolves `relative` against the directory `base` the way the operating system
-/// would, component by component, with one addition: a git checkout made without
-/// symlink support stores each link as a one-line file holding the target
-/// ("link stub"); those are followed like links. A `..` after a link is
-/// physical: it leaves the link's target, not the directory the link sits in.
-pub fn resolve_path(base: &Path, relative: &Path) -> std::io::Result<PathBuf> {
-    use std::collections::VecDeque;
-    use std::path::Component;
-    let mut pending: VecDeque<PathBuf> = relative
-        .components()
-        .map(|c| PathBuf::from(c.as_os_str()))
-        .collect();
-    let mut current = std::fs::canonicalize(base)?;
-    let mut hops = 0;
-    while let Some(part) = pending.pop_front() {
-        match part.components().next() {
-            Some(Component::RootDir) => current = PathBuf::from("/"),
-            Some(Component::CurDir) | None => {}
-            Some(Component::ParentDir) => {
-                current.pop();
-            }
-            Some(_) => {
-                let next = current.join(&part);
-                let meta = std::fs::symlink_metadata(&next)?;
-                let target = if meta.file_type().is_symlink() {
-                    Some(std::fs::read_link(&next)?)
-                } else if meta.is_file() {
-                    link_stub_target(&next, &meta, pending.is_empty())
-                } else {
-                    None
-                };
-                match target {
-                    Some(target) => {
-                        hops += 1;
-                        if hops > 40 {
-                            return Err(std::io::Error::other("too many levels of links"));
-                        }
-                        for part in target.components().rev() {
-                            pending.push_front(PathBuf::from(part.as_os_str()));
-                        }
-                    }
-                    None => current = next,
-                }
-            }
-        }
-    }
-    if !current.exists() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::NotFound,
-            "no such file",
+/// A discovered entry that cannot be read: a warning when it cannot be an API
+/// root or lies outside the root, an error otherwise.
+fn report_refusal(
+    shown: &str,
+    refusal: &Refusal,
+    extensionless: bool,
+    warnings: &mut Warnings,
+) -> Result<()> {
+    let origin = Origin::of_file(shown);
+    if *refusal == Refusal::Outside {
+        warnings.push(Diagnostic::warning(
+            format!("`{shown}` is a link that leaves the allowed root; it is not followed"),
+            &origin,
         ));
+        return Ok(());
     }
-    Ok(current)
-}
-
-/// The target of a link stub, if `path` is one. A stub is a tiny one-line file
-/// holding a relative path; as the last component it only counts when its
-/// target exists, so that a real one-line data file is never mistaken for one.
-fn link_stub_target(path: &Path, meta: &std::fs::Metadata, last: bool) -> Option<PathBuf> {
-    if meta.len() == 0 || meta.len() > 255 {
-        return None;
+    let message = format!("cannot read `{shown}`: {refusal}");
+    if extensionless {
+        warnings.push(Diagnostic::warning(message, &origin));
+        return Ok(());
     }
-    let text = std::fs::read_to_string(path).ok()?;
-    let line = text.strip_suffix('\n').unwrap_or(&text);
-    let plausible = !line.is_empty()
-        && !line.starts_with('/')
-        && line
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/'));
-    if !plausible {
-        return None;
-    }
-    let target = PathBuf::from(line);
-    if last && !path.parent()?.join(&target).exists() {
-        return None;
-    }
-    Some(target)
+    Err(Box::new(Diagnostic::error(message, &origin)))
 }
 
 fn canonical(path: &Path) -> Result<PathBuf> {
@@ -264,25 +238,6 @@ fn canonical(path: &Path) -> Result<PathBuf> {
             path.display()
         )))
     })
-}
-
-/// Spec files under `dir`, sorted, each once: symlinks are followed, but a link
-/// back to an ancestor (`definitions/definitions -> .`) is not walked into.
-fn walk_spec_files(dir: &Path) -> Vec<PathBuf> {
-    let mut seen = std::collections::BTreeSet::new();
-    walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(|entry| entry.ok()) // walkdir reports link loops as errors: skip them
-        .filter(|entry| entry.file_type().is_file())
-        .filter(|entry| {
-            let ext = entry.path().extension().and_then(|e| e.to_str());
-            matches!(ext, None | Some("yaml" | "yml" | "json"))
-        })
-        .filter_map(|entry| std::fs::canonicalize(entry.path()).ok())
-        .filter(|path| seen.insert(path.clone()))
-        .collect()
 }
 
 /// `Some` for an API root, `None` for any other document (schemas, examples,

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use matrix_codegen::{diag::Diagnostic, Placeholders, ReadOptions};
+use matrix_codegen::{diag::Diagnostic, Limits, Placeholders, ReadOptions};
 
 /// With no subcommand: regenerate the project's `generated/` crate from `specs/`.
 #[derive(Parser)]
@@ -53,6 +53,39 @@ struct SpecArgs {
     /// Fail when the spec has warnings.
     #[arg(long)]
     deny_warnings: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// Budgets against runaway input; the defaults are far above what the published spec needs.
+#[derive(Args, Clone)]
+struct LimitArgs {
+    /// Deepest nesting while resolving, counting `$ref`s followed.
+    #[arg(long, value_name = "LEVELS")]
+    max_depth: Option<usize>,
+    /// Most nodes the resolved spec may hold, counting every copy a `$ref` makes.
+    #[arg(long, value_name = "NODES")]
+    max_nodes: Option<usize>,
+    /// Longest a run may spend resolving.
+    #[arg(long, value_name = "SECONDS")]
+    max_seconds: Option<u64>,
+    /// Largest spec file read.
+    #[arg(long, value_name = "BYTES")]
+    max_file_bytes: Option<u64>,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> Limits {
+        let default = Limits::default();
+        Limits {
+            max_depth: self.max_depth.unwrap_or(default.max_depth),
+            max_nodes: self.max_nodes.unwrap_or(default.max_nodes),
+            max_time: self
+                .max_seconds
+                .map_or(default.max_time, std::time::Duration::from_secs),
+            max_file_bytes: self.max_file_bytes.unwrap_or(default.max_file_bytes),
+        }
+    }
 }
 
 fn parse_assignment(text: &str) -> Result<(String, String), String> {
@@ -69,13 +102,34 @@ impl SpecArgs {
             input: self.input.clone(),
             root: self.root.clone(),
             placeholders,
+            limits: self.limits.limits(),
         }
     }
 }
 
+/// The phases recurse over the spec's nesting, which the limits bound; the
+/// stack they run on is sized so that the bounds, not the stack, end a run.
+const STACK_BYTES: usize = 256 * 1024 * 1024;
+
 /// Spec errors exit with 1; clap exits with 2 on bad usage.
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let worker = std::thread::Builder::new()
+        .name("matrix-codegen".into())
+        .stack_size(STACK_BYTES)
+        .spawn(move || run(cli));
+    match worker.map(std::thread::JoinHandle::join) {
+        Ok(Ok(code)) => code,
+        // A panic has printed its message already; it is a bug of ours, not of the spec.
+        Ok(Err(_)) => ExitCode::from(101),
+        Err(e) => {
+            eprintln!("error: cannot start the generator's thread: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Some(Command::Bundle { spec, out }) => bundle(&spec, &out, cli.check),
         Some(Command::Generate {
@@ -95,6 +149,12 @@ fn main() -> ExitCode {
                 root: None,
                 placeholders: Vec::new(),
                 deny_warnings: true,
+                limits: LimitArgs {
+                    max_depth: None,
+                    max_nodes: None,
+                    max_seconds: None,
+                    max_file_bytes: None,
+                },
             };
             generate(
                 &spec,

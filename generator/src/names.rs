@@ -1,5 +1,7 @@
 //! Turning spec names into Rust names.
 
+use std::collections::BTreeSet;
+
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// `m.room.member` -> `MRoomMember`, `Membership Event Content` -> `MembershipEventContent`.
@@ -56,6 +58,80 @@ pub fn field_ident(text: &str) -> String {
         name = format!("_{name}");
     }
     name
+}
+
+/// A legal name for a function or variable: a keyword gets a trailing `_`
+/// (`type_`, `self_`), since `self` and `crate` cannot be raw identifiers.
+pub fn local_ident(text: &str) -> String {
+    let name = field_ident(text);
+    if is_keyword(&name) {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
+/// A legal name for a struct field: a keyword is written raw (`r#type`)
+/// except those that cannot be (`self_`).
+pub fn member_ident(text: &str) -> String {
+    let name = field_ident(text);
+    match name.as_str() {
+        "self" | "Self" | "crate" | "super" => format!("{name}_"),
+        _ if is_keyword(&name) => format!("r#{name}"),
+        _ => name,
+    }
+}
+
+/// `getRoomState` -> `GET_ROOM_STATE`; never empty, never starting with a digit.
+pub fn const_ident(text: &str) -> String {
+    let name = snake_case(text).to_uppercase();
+    if name.is_empty() {
+        "OPERATION".to_owned()
+    } else if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("_{name}")
+    } else {
+        name
+    }
+}
+
+/// The names handed out in one scope (an API's methods, a struct's fields,
+/// an operation's parameters, a crate's modules). Callers make a name legal
+/// first; a taken one then gets `separator` and a number, so two spec names
+/// that become the same Rust name (`self`/`Self`, `a-b`/`a_b`) never collide.
+#[derive(Debug, Default)]
+pub struct Scope {
+    used: BTreeSet<String>,
+}
+
+impl Scope {
+    /// A scope in which `names` are taken already (the generated code's own).
+    pub fn reserving(names: &[&str]) -> Self {
+        Scope {
+            used: names.iter().map(|n| (*n).to_owned()).collect(),
+        }
+    }
+
+    /// `legal`, or `legal` numbered (`name_2`, `Name2`) if taken. A raw
+    /// identifier counts by its bare name and stays raw only unnumbered.
+    pub fn claim(&mut self, legal: &str, separator: &str) -> String {
+        let bare = legal.strip_prefix("r#").unwrap_or(legal);
+        if self.used.insert(bare.to_owned()) {
+            return legal.to_owned();
+        }
+        // `self_` numbers as `self_2`: a doubled `_` is not snake case.
+        let stem = match separator {
+            "_" => bare.trim_end_matches('_'),
+            _ => bare,
+        };
+        let mut n = 2;
+        loop {
+            let name = format!("{stem}{separator}{n}");
+            if self.used.insert(name.clone()) {
+                return name;
+            }
+            n += 1;
+        }
+    }
 }
 
 /// Whether `name` must be written `r#name`.
@@ -145,5 +221,31 @@ pub fn variant_ident(text: &str) -> String {
         "SelfValue".to_owned()
     } else {
         name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_that_become_one_rust_name_are_numbered_after_being_made_legal() {
+        let mut fields = Scope::default();
+        let claimed: Vec<_> = ["self", "Self", "self_", "type", "Type", "a-b", "a_b"]
+            .iter()
+            .map(|wire| fields.claim(&member_ident(wire), "_"))
+            .collect();
+        assert_eq!(
+            claimed,
+            ["self_", "self_2", "self_3", "r#type", "type_2", "a_b", "a_b_2"]
+        );
+        let mut methods = Scope::reserving(&["new"]);
+        assert_eq!(methods.claim(&local_ident("new"), "_"), "new_2");
+        assert_eq!(methods.claim(&local_ident("123"), "_"), "_123");
+        for wire in ["-", "é", ""] {
+            assert!(!const_ident(wire).is_empty());
+            assert!(!local_ident(wire).is_empty());
+        }
+        assert_eq!(const_ident("123"), "_123");
     }
 }

@@ -32,6 +32,23 @@ pub struct Origin {
     pub pointer: String,
 }
 
+impl Origin {
+    /// The place of a whole file that was not (or could not be) read: its
+    /// text is never shown, so nothing of a file outside the root can leak.
+    pub fn of_file(display: &str) -> Arc<Origin> {
+        Arc::new(Origin {
+            file: Arc::new(SourceFile {
+                path: std::path::PathBuf::from(display),
+                display: display.to_owned(),
+                text: String::new(),
+            }),
+            line: 1,
+            column: 1,
+            pointer: String::new(),
+        })
+    }
+}
+
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(

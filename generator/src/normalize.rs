@@ -114,6 +114,7 @@ pub fn normalize(
         collect_security_schemes(root, dialect, &mut security_schemes);
         operations.extend(root_operations(root, dialect)?);
     }
+    crate::routes::check(&mut operations, warnings)?;
     resolve_security(&operations, &mut security_schemes, tree_schemes, warnings)?;
     check_unique_ids(&mut operations)?;
     assign_discriminators(&mut operations, &schemas)?;
@@ -430,14 +431,16 @@ fn assign_discriminators(
     operations: &mut [RawOperation],
     schemas: &BTreeMap<String, Node>,
 ) -> Result<()> {
+    // Keyed by shape: `/h/{x}` and `/h/{y}` are one route to the server.
     let mut routes: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
     for (i, op) in operations.iter().enumerate() {
         routes
-            .entry((op.method.clone(), op.path.clone()))
+            .entry((op.method.clone(), crate::routes::shape(&op.path)))
             .or_default()
             .push(i);
     }
-    for ((method, path), members) in routes.into_iter().filter(|(_, m)| m.len() > 1) {
+    for ((method, _), members) in routes.into_iter().filter(|(_, m)| m.len() > 1) {
+        let path = operations[members[0]].path.clone();
         let facts: Vec<RequestFacts> = members
             .iter()
             .map(|&i| RequestFacts::of(&operations[i], schemas))

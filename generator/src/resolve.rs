@@ -25,7 +25,8 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 
 use crate::diag::{Diagnostic, Result};
-use crate::load::Loader;
+use crate::jail::Refusal;
+use crate::load::{Loader, OpenError};
 use crate::names::pascal_case;
 use crate::node::{escape_token, parse_pointer, Node, Origin, Value};
 
@@ -97,8 +98,62 @@ pub struct Resolved {
     pub schemas: BTreeMap<String, Node>,
 }
 
+/// What a run may still spend on resolving (see [`crate::Limits`]).
+pub struct Budget {
+    max_depth: usize,
+    max_nodes: usize,
+    nodes: usize,
+    max_time: std::time::Duration,
+    deadline: std::time::Instant,
+}
+
+impl Budget {
+    pub fn new(limits: &crate::Limits) -> Self {
+        Budget {
+            max_depth: limits.max_depth,
+            max_nodes: limits.max_nodes,
+            nodes: 0,
+            max_time: limits.max_time,
+            deadline: std::time::Instant::now() + limits.max_time,
+        }
+    }
+
+    /// Counts one node produced at `depth`; an error, placed at `node`, once a limit is passed.
+    fn spend(&mut self, depth: usize, node: &Node) -> Result<()> {
+        self.nodes += 1;
+        let exceeded = if depth > self.max_depth {
+            Some(format!(
+                "this nests deeper than {} levels, counting the `$ref`s followed to reach it",
+                self.max_depth
+            ))
+        } else if self.nodes > self.max_nodes {
+            Some(format!(
+                "the spec expands to more than {} nodes, counting every copy a `$ref` makes",
+                self.max_nodes
+            ))
+        } else if self.nodes % 4096 == 0 && std::time::Instant::now() > self.deadline {
+            Some(format!(
+                "resolving the spec takes longer than {} s",
+                self.max_time.as_secs()
+            ))
+        } else {
+            None
+        };
+        match exceeded {
+            None => Ok(()),
+            Some(message) => Err(Box::new(Diagnostic::error(message, &node.origin).with_help(
+                "raise the limit with `--max-depth`, `--max-nodes` or `--max-seconds` if the spec is meant to be this large",
+            ))),
+        }
+    }
+}
+
 pub struct Resolver<'a> {
     loader: &'a mut Loader,
+    budget: &'a mut Budget,
+    /// How many `resolve` calls are open: the depth of the current node,
+    /// counting the documents entered through `$ref`s.
+    depth: usize,
     names: BTreeMap<Target, String>,
     used_names: BTreeSet<String>,
     schemas: BTreeMap<String, Node>,
@@ -107,9 +162,11 @@ pub struct Resolver<'a> {
 }
 
 /// Resolves the refs of every root of one API.
-pub fn resolve_api(loader: &mut Loader, roots: &[Node]) -> Result<Resolved> {
+pub fn resolve_api(loader: &mut Loader, roots: &[Node], budget: &mut Budget) -> Result<Resolved> {
     let mut resolver = Resolver {
         loader,
+        budget,
+        depth: 0,
         names: BTreeMap::new(),
         used_names: BTreeSet::new(),
         schemas: BTreeMap::new(),
@@ -180,6 +237,16 @@ impl Resolver<'_> {
     }
 
     fn resolve(&mut self, node: &Node, role: Role) -> Result<Node> {
+        self.depth += 1;
+        let resolved = self
+            .budget
+            .spend(self.depth, node)
+            .and_then(|()| self.resolve_value(node, role));
+        self.depth -= 1;
+        resolved
+    }
+
+    fn resolve_value(&mut self, node: &Node, role: Role) -> Result<Node> {
         match &node.value {
             Value::Map(entries) => {
                 if let Some(reference) = entries.get("$ref") {
@@ -388,24 +455,10 @@ impl Resolver<'_> {
             here.clone()
         } else {
             let dir = here.parent().unwrap_or(Path::new("/"));
-            let canonical = crate::load::resolve_path(dir, Path::new(&percent_decode(file_part)))
-                .and_then(std::fs::canonicalize)
-                .map_err(|e| {
-                    Diagnostic::error(format!("cannot open `{file_part}`: {e}"), &reference.origin)
-                })?;
-            if !canonical.starts_with(self.loader.allowed_root()) {
-                return Err(Box::new(
-                    Diagnostic::error(
-                        format!(
-                            "`{text}` leaves the allowed root ({})",
-                            self.loader.allowed_root_shown()
-                        ),
-                        &reference.origin,
-                    )
-                    .with_help("pass `--root <dir>` to allow refs into a wider directory"),
-                ));
-            }
-            canonical
+            let jail = self.loader.jail();
+            let relative = percent_decode(file_part);
+            jail.resolve(dir, Path::new(&relative))
+                .map_err(|refusal| self.refused(text, &refusal, reference))?
         };
         let decoded = percent_decode(pointer);
         if parse_pointer(&decoded).is_none() {
@@ -418,12 +471,12 @@ impl Resolver<'_> {
     }
 
     fn lookup(&mut self, (file, pointer): &Target, reference: &Node) -> Result<Node> {
-        let doc = self.loader.document(file).map_err(|mut d| {
-            if d.origin.is_none() {
-                d.origin = Some(reference.origin.clone());
-            }
-            d
-        })?;
+        let text = reference.as_str().unwrap_or_default();
+        let doc = match self.loader.document(file) {
+            Ok(doc) => doc,
+            Err(OpenError::Invalid(diagnostic)) => return Err(diagnostic),
+            Err(OpenError::Refused(refusal)) => return Err(self.refused(text, &refusal, reference)),
+        };
         let tokens = parse_pointer(pointer).unwrap_or_default();
         doc.root.pointer(&tokens).cloned().ok_or_else(|| {
             Box::new(
@@ -434,6 +487,25 @@ impl Resolver<'_> {
                 .with_related("the document it was looked up in", &doc.root.origin),
             )
         })
+    }
+}
+
+impl Resolver<'_> {
+    /// The error for a ref whose file the jail would not open. A ref out of
+    /// the root says only that, so nothing tells whether the outside path exists.
+    fn refused(&self, text: &str, refusal: &Refusal, reference: &Node) -> Box<Diagnostic> {
+        let diagnostic = match refusal {
+            Refusal::Outside => Diagnostic::error(
+                format!(
+                    "`{text}` leaves the allowed root ({})",
+                    self.loader.allowed_root_shown()
+                ),
+                &reference.origin,
+            )
+            .with_help("pass `--root <dir>` to allow refs into a wider directory"),
+            other => Diagnostic::error(format!("cannot open `{text}`: {other}"), &reference.origin),
+        };
+        Box::new(diagnostic)
     }
 }
 
@@ -458,21 +530,51 @@ fn component_ref(name: &str, origin: &Arc<Origin>) -> Node {
     )
 }
 
-/// Pointers in URIs may percent-encode characters (`%7B` for `{`).
+/// Pointers in URIs may percent-encode characters (`%7B` for `{`). A `%` not
+/// followed by two hex digits is kept as written.
 fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(byte) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
-                out.push(byte);
+        let escaped = (bytes[i] == b'%')
+            .then(|| {
+                Some((
+                    hex_digit(*bytes.get(i + 1)?)?,
+                    hex_digit(*bytes.get(i + 2)?)?,
+                ))
+            })
+            .flatten();
+        match escaped {
+            Some((high, low)) => {
+                out.push(high << 4 | low);
                 i += 3;
-                continue;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
             }
         }
-        out.push(bytes[i]);
-        i += 1;
     }
     String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
+}
+
+fn hex_digit(byte: u8) -> Option<u8> {
+    (byte as char).to_digit(16).map(|d| d as u8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent_decode;
+
+    #[test]
+    fn percent_decoding_never_splits_a_character() {
+        assert_eq!(percent_decode("/a%7Bb%7d"), "/a{b}");
+        assert_eq!(percent_decode("%xé"), "%xé");
+        assert_eq!(percent_decode("%é"), "%é");
+        assert_eq!(percent_decode("end%7"), "end%7");
+        assert_eq!(percent_decode("%C3%A9"), "é");
+        // Escapes that do not make UTF-8 are kept as written.
+        assert_eq!(percent_decode("%FF"), "%FF");
+    }
 }

@@ -180,6 +180,7 @@ fn the_tree_root_is_required_for_refs_out_of_the_api_directory() {
         input: base.join("data/api"),
         root: None,
         placeholders: Default::default(),
+        limits: Default::default(),
     })
     .unwrap_err();
     assert!(
@@ -213,6 +214,7 @@ fn no_input_panics() {
                     input: input.to_path_buf(),
                     root: Some(tree.clone()),
                     placeholders: Default::default(),
+                    limits: Default::default(),
                 };
                 let outcome =
                     std::panic::catch_unwind(|| matrix_codegen::read_spec(&options).map(|_| ()));
@@ -240,6 +242,7 @@ fn no_input_panics() {
                     input: copy.clone(),
                     root: None,
                     placeholders: Default::default(),
+                    limits: Default::default(),
                 };
                 let outcome =
                     std::panic::catch_unwind(|| matrix_codegen::read_spec(&options).map(|_| ()));

@@ -19,10 +19,15 @@ pub fn emit(api: &ApiIr) -> TokenStream {
         " A client for the `{}` API: one method per operation, over a shared [`runtime::client::Client`](crate::runtime::client::Client).",
         api.module
     );
+    let types = api.operations_use_types().then(|| {
+        quote!(
+            use super::types;
+        )
+    });
     quote! {
         //! The client side: [`Client`] has one method per operation.
 
-        use super::types;
+        #types
         use crate::runtime::client::{#encodes AuthMode, Call, Error, RetryPolicy};
 
         #[doc = #doc]

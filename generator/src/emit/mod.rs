@@ -203,10 +203,28 @@ fn separate_items(code: &str) -> String {
     out
 }
 
+/// The IR hands out legal names only (see [`crate::names`]); a name that is
+/// not one anyway becomes a mangled name in the output rather than a panic here.
 pub(crate) fn ident(name: &str) -> Ident {
+    let plain = |text: &str| {
+        !text.is_empty()
+            && !text.starts_with(|c: char| c.is_ascii_digit())
+            && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
     match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
+        Some(bare) if plain(bare) && !matches!(bare, "self" | "Self" | "crate" | "super") => {
+            Ident::new_raw(bare, Span::call_site())
+        }
+        None if plain(name) && syn::parse_str::<Ident>(name).is_ok() => {
+            Ident::new(name, Span::call_site())
+        }
+        _ => {
+            let legal: String = name
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                .collect();
+            Ident::new(&format!("_{legal}"), Span::call_site())
+        }
     }
 }
 
@@ -264,7 +282,7 @@ fn list_marker(line: &str) -> Option<usize> {
 /// The spec's Hugo shortcodes, as Markdown.
 fn shortcodes(line: &str) -> String {
     let trimmed = line.trim();
-    if !(trimmed.starts_with("{{%") && trimmed.ends_with("%}}")) {
+    if trimmed.len() < 6 || !(trimmed.starts_with("{{%") && trimmed.ends_with("%}}")) {
         return line.to_owned();
     }
     let inner = trimmed[3..trimmed.len() - 3].trim();

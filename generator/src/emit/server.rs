@@ -123,11 +123,16 @@ fn imports(api: &ApiIr) -> TokenStream {
         .iter()
         .any(|op| op.auth != Auth::None)
         .then(|| quote!(Auth,));
+    let types = api.operations_use_types().then(|| {
+        quote!(
+            use super::types;
+        )
+    });
     quote! {
         use axum::extract::{#path Request, State};
         use axum::response::{IntoResponse, Response};
 
-        use super::types;
+        #types
         use crate::runtime::server::{#(#helpers),*};
         use crate::runtime::{#auth MatrixError};
     }
@@ -179,7 +184,13 @@ fn trait_method(op: &OperationIr, scope: &TokenStream) -> TokenStream {
 }
 
 fn caller_name(op: &OperationIr) -> proc_macro2::Ident {
-    format_ident!("call_{}", op.fn_name.trim_start_matches("r#"))
+    format_ident!("call_{}", bare_name(&op.fn_name))
+}
+
+/// A method name as part of a longer one: not raw, and without the `_` that
+/// keeps a name like `_123` legal (`call_123`, not `call__123`).
+fn bare_name(fn_name: &str) -> &str {
+    fn_name.trim_start_matches("r#").trim_start_matches('_')
 }
 
 /// Reads one operation's inputs from a request, calls the trait, writes the response.
@@ -327,7 +338,8 @@ fn routes(api: &ApiIr) -> (Vec<TokenStream>, Vec<TokenStream>) {
     let mut by_route: BTreeMap<(String, String), Vec<&OperationIr>> = BTreeMap::new();
     for op in api.areas.iter().flat_map(|a| &a.operations) {
         by_route
-            .entry((op.path.clone(), op.method.clone()))
+            // By the route axum sees, so `/h/{x}` and `/h/{y}` share one handler.
+            .entry((axum_path(&op.path), op.method.clone()))
             .or_default()
             .push(op);
     }
@@ -338,10 +350,10 @@ fn routes(api: &ApiIr) -> (Vec<TokenStream>, Vec<TokenStream>) {
         let handler = format_ident!(
             "route_{}",
             match ops.as_slice() {
-                [one] => one.fn_name.trim_start_matches("r#").to_owned(),
+                [one] => bare_name(&one.fn_name).to_owned(),
                 several => several
                     .iter()
-                    .map(|o| o.fn_name.trim_start_matches("r#"))
+                    .map(|o| bare_name(&o.fn_name))
                     .collect::<Vec<_>>()
                     .join("_or_"),
             }

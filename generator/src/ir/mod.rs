@@ -15,7 +15,9 @@ use openapiv3::{
 };
 
 use crate::model::{Api, Discriminator, Operation};
-use crate::names::{field_ident, is_keyword, snake_case, type_ident, variant_ident};
+use crate::names::{
+    const_ident, is_keyword, local_ident, snake_case, type_ident, variant_ident, Scope,
+};
 use types::{Def, Ty, TypeDef, TypeGraph};
 
 pub struct ApiIr {
@@ -25,6 +27,17 @@ pub struct ApiIr {
     /// Operations grouped by the spec file they come from, one server trait each.
     pub areas: Vec<Area>,
     pub types: BTreeMap<String, TypeDef>,
+}
+
+impl ApiIr {
+    /// Whether the client and server need the API's `types` module, which an
+    /// API whose operations take and return no named type does not.
+    pub fn operations_use_types(&self) -> bool {
+        self.areas
+            .iter()
+            .flat_map(|a| &a.operations)
+            .any(OperationIr::uses_types)
+    }
 }
 
 pub struct Area {
@@ -57,6 +70,17 @@ pub struct OperationIr {
     pub deprecated: bool,
     pub added_in: Option<String>,
     pub discriminator: Option<Discriminator>,
+}
+
+impl OperationIr {
+    fn uses_types(&self) -> bool {
+        let params = self.path_params.iter().chain(&self.query_params);
+        self.query_type.is_some()
+            || matches!(self.response_type, ResponseType::Enum { .. })
+            || self.response_type.rust_ty().mentions_named()
+            || self.body.as_ref().is_some_and(|b| b.ty.mentions_named())
+            || params.into_iter().any(|p| p.ty.mentions_named())
+    }
 }
 
 pub struct ParamIr {
@@ -127,6 +151,26 @@ pub enum Auth {
     },
 }
 
+/// Methods of the generated client besides the operations.
+const CLIENT_METHODS: &[&str] = &[
+    "new",
+    "with_http_client",
+    "with_access_token",
+    "set_access_token",
+    "access_token",
+    "with_retry",
+    "runtime",
+];
+
+/// Names the generated callers and client methods use beside the path
+/// parameters, which are arguments and locals of the same functions.
+const OPERATION_LOCALS: &[&str] = &[
+    "auth", "query", "body", "request", "response", "service", "path", "call",
+];
+
+/// Methods every type has, which a trait method must not shadow.
+const SHADOWED_METHODS: &[&str] = &["clone", "eq", "fmt", "hash", "into", "from", "to_string"];
+
 pub fn build(api: &Api) -> ApiIr {
     let empty = indexmap::IndexMap::new();
     let components = api.openapi.components.as_ref();
@@ -136,14 +180,14 @@ pub fn build(api: &Api) -> ApiIr {
     graph.define_all_components();
 
     let mut areas: BTreeMap<String, Area> = BTreeMap::new();
-    let mut fn_names = std::collections::BTreeSet::new();
-    let mut const_names = std::collections::BTreeSet::new();
+    // The client wrapper's own methods share the namespace of the operations.
+    let mut fn_names = Scope::reserving(CLIENT_METHODS);
+    let mut const_names = Scope::default();
+    let mut trait_names = Scope::default();
     for op in &api.operations {
         let mut ir = operation(op, &mut graph, security_schemes, &mut fn_names);
         // Ids differing only in case (`queryUserById`, `queryUserByID`) meet here.
-        while !const_names.insert(ir.const_name.clone()) {
-            ir.const_name.push('_');
-        }
+        ir.const_name = const_names.claim(&ir.const_name, "_");
         let stem = std::path::Path::new(&op.file)
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -151,7 +195,8 @@ pub fn build(api: &Api) -> ApiIr {
         areas
             .entry(stem.clone())
             .or_insert_with(|| Area {
-                trait_name: type_ident(&stem),
+                // Files whose names differ only in punctuation (`a-b`, `a_b`) meet here.
+                trait_name: trait_names.claim(&type_ident(&stem), ""),
                 file: op.file.clone(),
                 operations: Vec::new(),
             })
@@ -181,30 +226,19 @@ fn operation(
     op: &Operation,
     graph: &mut TypeGraph,
     schemes: Option<&indexmap::IndexMap<String, ReferenceOr<SecurityScheme>>>,
-    fn_names: &mut std::collections::BTreeSet<String>,
+    fn_names: &mut Scope,
 ) -> OperationIr {
     let o = &op.operation;
-    let mut fn_name = field_ident(&op.id);
-    while !fn_names.insert(fn_name.clone()) {
-        fn_name.push('_');
+    let mut wanted = local_ident(&op.id);
+    if SHADOWED_METHODS.contains(&wanted.as_str()) {
+        wanted.push_str("_op");
     }
-    // Trait methods must not shadow the methods every type has.
-    if matches!(
-        fn_name.as_str(),
-        "clone" | "eq" | "fmt" | "hash" | "into" | "from" | "to_string"
-    ) {
-        fn_name.push_str("_op");
-    }
-    let fn_name = if is_keyword(&fn_name) {
-        format!("{fn_name}_")
-    } else {
-        fn_name
-    };
+    let fn_name = fn_names.claim(&wanted, "_");
     let prefix = graph.reserve(&type_ident(&op.id));
 
     let mut path_params = Vec::new();
     let mut query_params = Vec::new();
-    let mut idents = std::collections::BTreeSet::new();
+    let mut idents = Scope::reserving(OPERATION_LOCALS);
     for parameter in &o.parameters {
         let ReferenceOr::Item(parameter) = parameter else {
             continue;
@@ -216,13 +250,7 @@ fn operation(
             ParameterSchemaOrContent::Content(_) => Ty::String,
         };
         let ty = parameter_ty(strip_option(ty), &graph.defs);
-        let mut ident = field_ident(&data.name);
-        while !idents.insert(ident.clone()) {
-            ident.push('_');
-        }
-        if is_keyword(&ident) {
-            ident = format!("{ident}_");
-        }
+        let ident = idents.claim(&local_ident(&data.name), "_");
         let ir = ParamIr {
             wire: data.name.clone(),
             ident,
@@ -317,7 +345,7 @@ fn operation(
 
     OperationIr {
         id: op.id.clone(),
-        const_name: snake_case(&op.id).to_uppercase(),
+        const_name: const_ident(&op.id),
         fn_name,
         type_prefix: prefix,
         method: op.method.clone(),

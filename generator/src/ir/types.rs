@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
 
-use crate::names::{field_ident, is_keyword, type_ident, variant_ident};
+use crate::names::{member_ident, type_ident, variant_ident, Scope};
 
 /// A Rust type as a field, parameter or body uses it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,6 +31,17 @@ pub enum Ty {
     Map(Box<Ty>),
     Option(Box<Ty>),
     Named(String),
+}
+
+impl Ty {
+    /// Whether the type names one of the API's own types.
+    pub fn mentions_named(&self) -> bool {
+        match self {
+            Ty::Named(_) => true,
+            Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) => inner.mentions_named(),
+            _ => false,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -281,12 +292,16 @@ impl<'a> TypeGraph<'a> {
 
     fn struct_def(&mut self, name: &str, object: ObjectParts) -> Def {
         let mut fields = Vec::new();
-        let mut idents = BTreeSet::new();
+        // The flattened map of undeclared properties is a field too.
+        let mut idents = match object.additional {
+            Some(AdditionalProperties::Schema(_)) => Scope::reserving(&["extra"]),
+            _ => Scope::default(),
+        };
         for (wire, property) in &object.properties {
             let place = format!("{name}{}", type_ident(wire));
             let ty = self.boxed_ty(property, &place);
             let ty = self.name_if_nested(ty, &place);
-            let ident = unique_field(&mut idents, wire);
+            let ident = idents.claim(&member_ident(wire), "_");
             let docs = match property {
                 ReferenceOr::Item(s) => docs(s),
                 ReferenceOr::Reference { .. } => None,
@@ -651,14 +666,4 @@ fn numbered(used: &mut BTreeSet<String>, wanted: &str, separator: &str) -> Strin
 
 fn unique(used: &mut BTreeSet<String>, wanted: &str) -> String {
     numbered(used, if wanted.is_empty() { "Value" } else { wanted }, "")
-}
-
-fn unique_field(used: &mut BTreeSet<String>, wire: &str) -> String {
-    let name = numbered(used, &field_ident(wire), "_");
-    match name.as_str() {
-        // Keywords that cannot be raw identifiers.
-        "self" | "crate" | "super" => format!("{name}_"),
-        _ if is_keyword(&name) => format!("r#{name}"),
-        _ => name,
-    }
 }

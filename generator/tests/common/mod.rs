@@ -39,6 +39,7 @@ pub fn read_with(input: &Path, root: Option<&Path>, placeholders: Placeholders) 
         input: input.to_path_buf(),
         root: root.map(Path::to_path_buf),
         placeholders,
+        limits: Default::default(),
     })
     .unwrap_or_else(|e| panic!("reading {} failed:\n{e}", input.display()))
 }
