@@ -102,17 +102,42 @@ fn write_snippet(f: &mut fmt::Formatter<'_>, origin: &Origin, note: Option<&str>
     };
     let number = origin.line.to_string();
     let gutter = " ".repeat(number.len());
-    let caret_pad: String = source_line
+    let (shown, caret_column) = clip(source_line, origin.column.saturating_sub(1) as usize);
+    let caret_pad: String = shown
         .chars()
-        .take(origin.column.saturating_sub(1) as usize)
+        .take(caret_column)
         .map(|c| if c == '\t' { '\t' } else { ' ' })
         .collect();
     writeln!(f, "{gutter} |")?;
-    writeln!(f, "{number} | {source_line}")?;
+    writeln!(f, "{number} | {shown}")?;
     match note {
         Some(note) => writeln!(f, "{gutter} | {caret_pad}^ {note}"),
         None => writeln!(f, "{gutter} | {caret_pad}^"),
     }
+}
+
+/// Characters of a source line shown on each side of the caret.
+const CONTEXT_CHARS: usize = 100;
+
+/// A long source line (minified JSON, say) cut to the part around `column`
+/// (counted in characters), with `…` where it was cut; and the caret's column in the cut.
+fn clip(line: &str, column: usize) -> (String, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= 2 * CONTEXT_CHARS {
+        return (line.to_owned(), column);
+    }
+    let column = column.min(chars.len());
+    let start = column.saturating_sub(CONTEXT_CHARS);
+    let end = (column + CONTEXT_CHARS).min(chars.len());
+    let mut shown = String::new();
+    if start > 0 {
+        shown.push('…');
+    }
+    shown.extend(&chars[start..end]);
+    if end < chars.len() {
+        shown.push('…');
+    }
+    (shown, column - start + usize::from(start > 0))
 }
 
 /// Collects warnings while a phase runs; errors end the phase at once instead.
@@ -126,3 +151,17 @@ impl Warnings {
 }
 
 pub type Result<T, E = Box<Diagnostic>> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::clip;
+
+    #[test]
+    fn long_lines_are_clipped_around_the_column() {
+        let line = format!("{}X{}", "a".repeat(20_000), "b".repeat(20_000));
+        let (shown, caret) = clip(&line, 20_000);
+        assert!(shown.chars().count() <= 203, "{}", shown.len());
+        assert_eq!(shown.chars().nth(caret), Some('X'));
+        assert_eq!(clip("short", 2), ("short".to_owned(), 2));
+    }
+}

@@ -114,6 +114,17 @@ pub fn normalize(
         collect_security_schemes(root, dialect, &mut security_schemes);
         operations.extend(root_operations(root, dialect)?);
     }
+    if operations.is_empty() {
+        let origin = roots
+            .first()
+            .map(|root| root.get("paths").unwrap_or(root).origin.clone());
+        let message = format!("the API `{name}` declares no operations");
+        return Err(Box::new(match origin {
+            Some(origin) => Diagnostic::error(message, &origin)
+                .with_help("an API root needs at least one operation under `paths`"),
+            None => Diagnostic::general(message),
+        }));
+    }
     crate::routes::check(&mut operations, warnings)?;
     resolve_security(&operations, &mut security_schemes, tree_schemes, warnings)?;
     check_unique_ids(&mut operations)?;

@@ -3,10 +3,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use common::{corpus, fixture, read, read_with};
+use common::{cargo_in_generated, corpus, fixture, read, read_with, scratch};
 use matrix_codegen::emit::CrateOptions;
 
 fn options(source: &str) -> CrateOptions {
@@ -20,44 +20,6 @@ fn options(source: &str) -> CrateOptions {
 fn generate(input: &Path, root: Option<&Path>, source: &str) -> Vec<(String, String)> {
     let spec = read(input, root);
     matrix_codegen::generate(&spec, &options(source)).unwrap()
-}
-
-/// A scratch directory under the workspace's `target/`, shared by these tests
-/// so that the dependencies of generated crates are built once.
-fn scratch(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../target/scratch")
-        .join(name)
-}
-
-/// Writes a generated crate as a standalone package and runs `cargo <args>` in
-/// it; returns what the command printed.
-fn cargo_in_generated(name: &str, files: &[(String, String)], args: &[&str]) -> String {
-    let dir = scratch(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    for (path, text) in files {
-        let file = dir.join(path);
-        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-        let text = if path == "Cargo.toml" {
-            format!("{text}\n[workspace]\n")
-        } else {
-            text.clone()
-        };
-        std::fs::write(file, text).unwrap();
-    }
-    let output = Command::new(env!("CARGO"))
-        .args(args)
-        .current_dir(&dir)
-        .env("CARGO_TARGET_DIR", scratch("target"))
-        .output()
-        .expect("cargo runs");
-    assert!(
-        output.status.success(),
-        "`cargo {}` failed for {name}:\n{}",
-        args.join(" "),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 fn module_text(files: &[(String, String)], module: &str) -> String {

@@ -81,3 +81,41 @@ pub fn python_tools() -> Option<PathBuf> {
     eprintln!("SKIPPED: {message}");
     None
 }
+
+/// A scratch directory under the workspace's `target/`, shared by the tests
+/// so that the dependencies of generated crates are built once.
+pub fn scratch(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../target/scratch")
+        .join(name)
+}
+
+/// Writes a generated crate as a standalone package and runs `cargo <args>` in
+/// it; returns what the command printed.
+pub fn cargo_in_generated(name: &str, files: &[(String, String)], args: &[&str]) -> String {
+    let dir = scratch(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    for (path, text) in files {
+        let file = dir.join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        let text = if path == "Cargo.toml" {
+            format!("{text}\n[workspace]\n")
+        } else {
+            text.clone()
+        };
+        std::fs::write(file, text).unwrap();
+    }
+    let output = Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", scratch("target"))
+        .output()
+        .expect("cargo runs");
+    assert!(
+        output.status.success(),
+        "`cargo {}` failed for {name}:\n{}",
+        args.join(" "),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
