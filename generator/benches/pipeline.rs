@@ -41,7 +41,8 @@ fn main() {
         let mut schemes = indexmap::IndexMap::new();
         for source in &sources {
             let roots: Vec<_> = source.roots.iter().map(|(_, d)| d.root.clone()).collect();
-            let api = resolve::resolve_api(&mut loader, &roots, &mut budget).expect("refs resolve");
+            let api = resolve::resolve_api(&mut loader, &roots, &mut budget, &mut warnings, false)
+                .expect("refs resolve");
             for (root, (dialect, _)) in api.roots.iter().zip(&source.roots) {
                 normalize::collect_security_schemes(root, *dialect, &mut schemes);
             }

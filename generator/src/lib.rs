@@ -33,6 +33,9 @@ pub struct ReadOptions {
     pub root: Option<PathBuf>,
     pub placeholders: Placeholders,
     pub limits: Limits,
+    /// Read a schema `$ref` to a missing file or pointer as the empty schema,
+    /// with a warning, instead of stopping (old releases have one).
+    pub allow_missing_refs: bool,
 }
 
 /// Budgets that keep a hostile or broken spec from exhausting the machine;
@@ -75,6 +78,7 @@ pub fn read_spec(options: &ReadOptions) -> Result<Spec, Box<Diagnostic>> {
     let mut loader = load::Loader::new(&options.input, options.root.as_deref(), &options.limits)?;
     let mut warnings = Warnings::default();
     let sources = loader.discover(&options.input, &mut warnings)?;
+    warnings.0.extend(loader.take_warnings());
     let mut budget = resolve::Budget::new(&options.limits);
     let mut resolved_apis = Vec::with_capacity(sources.len());
     let mut tree_schemes = indexmap::IndexMap::new();
@@ -84,7 +88,14 @@ pub fn read_spec(options: &ReadOptions) -> Result<Spec, Box<Diagnostic>> {
             .iter()
             .map(|(_, doc)| doc.root.clone())
             .collect();
-        let resolved = resolve::resolve_api(&mut loader, &roots, &mut budget)?;
+        let resolved = resolve::resolve_api(
+            &mut loader,
+            &roots,
+            &mut budget,
+            &mut warnings,
+            options.allow_missing_refs,
+        )?;
+        warnings.0.extend(loader.take_warnings());
         for (root, (dialect, _)) in resolved.roots.iter().zip(&source.roots) {
             normalize::collect_security_schemes(root, *dialect, &mut tree_schemes);
         }

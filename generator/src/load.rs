@@ -46,6 +46,8 @@ pub struct Loader {
     /// The allowed root as the user wrote it, for messages.
     allowed_root_shown: String,
     documents: BTreeMap<PathBuf, Arc<Document>>,
+    /// Warnings from parsing, taken by the caller between phases.
+    warnings: Vec<Diagnostic>,
 }
 
 impl Loader {
@@ -74,6 +76,7 @@ impl Loader {
             jail: Jail::new(allowed_root, limits.max_file_bytes),
             allowed_root_shown,
             documents: BTreeMap::new(),
+            warnings: Vec::new(),
         })
     }
 
@@ -83,6 +86,11 @@ impl Loader {
 
     pub fn allowed_root_shown(&self) -> &str {
         &self.allowed_root_shown
+    }
+
+    /// The warnings met while parsing since the last call.
+    pub fn take_warnings(&mut self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.warnings)
     }
 
     /// Every parsed file so far, by canonical path.
@@ -115,7 +123,7 @@ impl Loader {
             display: self.display(path),
             text,
         });
-        let root = node::parse(&source).map_err(|e| {
+        let parsed = node::parse(&source).map_err(|e| {
             let origin = Arc::new(Origin {
                 file: source.clone(),
                 line: e.line,
@@ -124,7 +132,16 @@ impl Loader {
             });
             Diagnostic::error(format!("cannot parse this file: {}", e.message), &origin)
         })?;
-        let doc = Arc::new(Document { source, root });
+        for key in parsed.duplicate_keys {
+            self.warnings.push(Diagnostic::warning(
+                "this key is repeated in its mapping; the later value is kept, as the spec's own build did",
+                &key,
+            ));
+        }
+        let doc = Arc::new(Document {
+            source,
+            root: parsed.root,
+        });
         self.documents.insert(path.to_path_buf(), doc.clone());
         Ok(doc)
     }

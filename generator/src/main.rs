@@ -53,6 +53,9 @@ struct SpecArgs {
     /// Fail when the spec has warnings.
     #[arg(long)]
     deny_warnings: bool,
+    /// Read a schema `$ref` to a missing file or pointer as the empty schema, with a warning.
+    #[arg(long)]
+    allow_missing_refs: bool,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -103,6 +106,7 @@ impl SpecArgs {
             root: self.root.clone(),
             placeholders,
             limits: self.limits.limits(),
+            allow_missing_refs: self.allow_missing_refs,
         }
     }
 }
@@ -149,6 +153,7 @@ fn run(cli: Cli) -> ExitCode {
                 root: None,
                 placeholders: Vec::new(),
                 deny_warnings: true,
+                allow_missing_refs: false,
                 limits: LimitArgs {
                     max_depth: None,
                     max_nodes: None,

@@ -54,8 +54,9 @@ pub fn field_ident(text: &str) -> String {
     if name.is_empty() {
         name = "value".to_owned();
     }
+    // `n123`, not `_123`: a name of underscores and digits says nothing (clippy).
     if name.starts_with(|c: char| c.is_ascii_digit()) {
-        name = format!("_{name}");
+        name = format!("n{name}");
     }
     name
 }
@@ -88,7 +89,7 @@ pub fn const_ident(text: &str) -> String {
     if name.is_empty() {
         "OPERATION".to_owned()
     } else if name.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("_{name}")
+        format!("N{name}")
     } else {
         name
     }
@@ -241,11 +242,11 @@ mod tests {
         );
         let mut methods = Scope::reserving(&["new"]);
         assert_eq!(methods.claim(&local_ident("new"), "_"), "new_2");
-        assert_eq!(methods.claim(&local_ident("123"), "_"), "_123");
+        assert_eq!(methods.claim(&local_ident("123"), "_"), "n123");
         for wire in ["-", "é", ""] {
             assert!(!const_ident(wire).is_empty());
             assert!(!local_ident(wire).is_empty());
         }
-        assert_eq!(const_ident("123"), "_123");
+        assert_eq!(const_ident("123"), "N123");
     }
 }

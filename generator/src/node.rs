@@ -277,10 +277,19 @@ pub struct ParseError {
     pub pointer: String,
 }
 
+/// A parsed file, and where it repeats a key of one mapping.
+pub struct Parsed {
+    pub root: Node,
+    /// Each later duplicate key: its value replaced the earlier one's.
+    pub duplicate_keys: Vec<Arc<Origin>>,
+}
+
 /// Parses YAML (or JSON, which YAML reads too) into a positioned tree.
-/// Duplicate keys are an error: YAML allows a parser to keep either, and a
-/// spec that says two things in one place has a bug its author should see.
-pub fn parse(file: &Arc<SourceFile>) -> Result<Node, ParseError> {
+///
+/// A duplicate key keeps its last value, which is how the spec's own build
+/// (PyYAML) read the published files that have one (`schema` twice in r0's
+/// `server-server/leaving.yaml`); the caller reports each as a warning.
+pub fn parse(file: &Arc<SourceFile>) -> Result<Parsed, ParseError> {
     let text = file.text.strip_prefix('\u{feff}').unwrap_or(&file.text);
     // Duplicates reach our visitor, which reports them with their JSON pointer.
     let options = serde_saphyr::options! {
@@ -297,7 +306,12 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<Node, ParseError> {
             pointer: String::new(),
         }
     })?;
-    attach(file, raw, String::new())
+    let mut duplicate_keys = Vec::new();
+    let root = attach(file, raw, String::new(), &mut duplicate_keys)?;
+    Ok(Parsed {
+        root,
+        duplicate_keys,
+    })
 }
 
 /// serde-saphyr's message, without its own `error: line N column M:` prefix
@@ -314,7 +328,12 @@ fn first_line(message: &str) -> String {
         .to_owned()
 }
 
-fn attach(file: &Arc<SourceFile>, raw: Spanned<Raw>, pointer: String) -> Result<Node, ParseError> {
+fn attach(
+    file: &Arc<SourceFile>,
+    raw: Spanned<Raw>,
+    pointer: String,
+    duplicates: &mut Vec<Arc<Origin>>,
+) -> Result<Node, ParseError> {
     let origin = Arc::new(Origin {
         file: file.clone(),
         line: raw.referenced.line() as u32,
@@ -331,7 +350,7 @@ fn attach(file: &Arc<SourceFile>, raw: Spanned<Raw>, pointer: String) -> Result<
             items
                 .into_iter()
                 .enumerate()
-                .map(|(i, item)| attach(file, item, format!("{}/{i}", origin.pointer)))
+                .map(|(i, item)| attach(file, item, format!("{}/{i}", origin.pointer), duplicates))
                 .collect::<Result<_, _>>()?,
         ),
         Raw::Map(entries) => {
@@ -339,14 +358,15 @@ fn attach(file: &Arc<SourceFile>, raw: Spanned<Raw>, pointer: String) -> Result<
             for (key, value) in entries {
                 let pointer = format!("{}/{}", origin.pointer, escape_token(&key.value.0));
                 if map.contains_key(&key.value.0) {
-                    return Err(ParseError {
-                        message: format!("duplicate key `{}`", key.value.0),
+                    duplicates.push(Arc::new(Origin {
+                        file: file.clone(),
                         line: key.referenced.line() as u32,
                         column: key.referenced.column() as u32,
-                        pointer,
-                    });
+                        pointer: pointer.clone(),
+                    }));
                 }
-                let node = attach(file, value, pointer)?;
+                // The later value wins, as with the spec's own build (PyYAML).
+                let node = attach(file, value, pointer, duplicates)?;
                 map.insert(key.value.0, node);
             }
             Value::Map(map)

@@ -11,7 +11,7 @@
 //! * every operation gets a stable id, unique within the API;
 //! * security requirements are checked against the schemes of the whole API.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use indexmap::IndexMap;
@@ -97,15 +97,20 @@ pub fn normalize(
     placeholders: &Placeholders,
     warnings: &mut Warnings,
 ) -> Result<NormalizedApi> {
+    let mut substitution = Substitution {
+        placeholders,
+        warnings,
+        warned: BTreeSet::new(),
+    };
     let roots = resolved
         .roots
         .iter()
-        .map(|root| substitute(root, placeholders))
+        .map(|root| substitution.node(root))
         .collect::<Result<Vec<_>>>()?;
     let schemas = resolved
         .schemas
         .iter()
-        .map(|(name, schema)| Ok((name.clone(), substitute(schema, placeholders)?)))
+        .map(|(name, schema)| Ok((name.clone(), substitution.node(schema)?)))
         .collect::<Result<BTreeMap<_, _>>>()?;
 
     let mut security_schemes = IndexMap::new();
@@ -147,65 +152,86 @@ fn method_rank(method: &str) -> usize {
         .unwrap_or(METHODS.len())
 }
 
-/// Replaces `%NAME%` in every string of the tree.
-fn substitute(node: &Node, placeholders: &Placeholders) -> Result<Node> {
-    let value = match &node.value {
-        Value::Str(text) => Value::Str(substitute_text(text, &node.origin, placeholders)?),
-        Value::Seq(items) => Value::Seq(
-            items
-                .iter()
-                .map(|item| substitute(item, placeholders))
-                .collect::<Result<_>>()?,
-        ),
-        Value::Map(entries) => {
-            let mut out = IndexMap::with_capacity(entries.len());
-            for (key, value) in entries {
-                let key = substitute_text(key, &value.origin, placeholders)?;
-                out.insert(key, substitute(value, placeholders)?);
-            }
-            Value::Map(out)
-        }
-        other => other.clone(),
-    };
-    Ok(Node::new(value, node.origin.clone()))
+/// Placeholders the spec's own build gave a value when nobody set one:
+/// `%CLIENT_RELEASE_LABEL%` in the prose of early r0 releases became `unstable`.
+const BUILD_DEFAULTS: &[(&str, &str)] = &[("CLIENT_RELEASE_LABEL", "unstable")];
+
+/// Replaces `%NAME%` in every string of a tree.
+struct Substitution<'a> {
+    placeholders: &'a Placeholders,
+    warnings: &'a mut Warnings,
+    /// Build defaults already warned about, once each per API.
+    warned: BTreeSet<&'static str>,
 }
 
-fn substitute_text(
-    text: &str,
-    origin: &Arc<Origin>,
-    placeholders: &Placeholders,
-) -> Result<String> {
-    if !text.contains('%') {
-        return Ok(text.to_owned());
+impl Substitution<'_> {
+    fn node(&mut self, node: &Node) -> Result<Node> {
+        let value = match &node.value {
+            Value::Str(text) => Value::Str(self.text(text, &node.origin)?),
+            Value::Seq(items) => Value::Seq(
+                items
+                    .iter()
+                    .map(|item| self.node(item))
+                    .collect::<Result<_>>()?,
+            ),
+            Value::Map(entries) => {
+                let mut out = IndexMap::with_capacity(entries.len());
+                for (key, value) in entries {
+                    let key = self.text(key, &value.origin)?;
+                    out.insert(key, self.node(value)?);
+                }
+                Value::Map(out)
+            }
+            other => other.clone(),
+        };
+        Ok(Node::new(value, node.origin.clone()))
     }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find('%') {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 1..];
-        let name_len = after
-            .find(|c: char| !(c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
-            .unwrap_or(after.len());
-        let is_placeholder = name_len > 0
-            && after.as_bytes().get(name_len) == Some(&b'%')
-            && after.starts_with(|c: char| c.is_ascii_uppercase());
-        if !is_placeholder {
-            out.push('%');
-            rest = after;
-            continue;
+
+    fn text(&mut self, text: &str, origin: &Arc<Origin>) -> Result<String> {
+        if !text.contains('%') {
+            return Ok(text.to_owned());
         }
-        let name = &after[..name_len];
-        let Some(value) = placeholders.0.get(name) else {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(start) = rest.find('%') {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + 1..];
+            let name_len = after
+                .find(|c: char| !(c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
+                .unwrap_or(after.len());
+            let is_placeholder = name_len > 0
+                && after.as_bytes().get(name_len) == Some(&b'%')
+                && after.starts_with(|c: char| c.is_ascii_uppercase());
+            if !is_placeholder {
+                out.push('%');
+                rest = after;
+                continue;
+            }
+            out.push_str(&self.value(&after[..name_len], origin)?);
+            rest = &after[name_len + 1..];
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+
+    fn value(&mut self, name: &str, origin: &Arc<Origin>) -> Result<String> {
+        if let Some(value) = self.placeholders.0.get(name) {
+            return Ok(value.clone());
+        }
+        let Some(&(default_name, value)) = BUILD_DEFAULTS.iter().find(|(n, _)| *n == name) else {
             return Err(Box::new(
                 Diagnostic::error(format!("unknown placeholder `%{name}%`"), origin)
                     .with_help(format!("give it a value with `--set {name}=<value>`")),
             ));
         };
-        out.push_str(value);
-        rest = &after[name_len + 1..];
+        if self.warned.insert(default_name) {
+            self.warnings.push(Diagnostic::warning(
+                format!("`%{name}%` has no value; it reads `{value}` here and in the rest of this API, as in the spec's own build (set it with `--set {name}=<value>`)"),
+                origin,
+            ));
+        }
+        Ok(value.to_owned())
     }
-    out.push_str(rest);
-    Ok(out)
 }
 
 /// Adds the security schemes a root document declares to `into` (first declaration wins).

@@ -181,6 +181,7 @@ fn the_tree_root_is_required_for_refs_out_of_the_api_directory() {
         root: None,
         placeholders: Default::default(),
         limits: Default::default(),
+        allow_missing_refs: false,
     })
     .unwrap_err();
     assert!(
@@ -215,6 +216,7 @@ fn no_input_panics() {
                     root: Some(tree.clone()),
                     placeholders: Default::default(),
                     limits: Default::default(),
+                    allow_missing_refs: false,
                 };
                 let outcome =
                     std::panic::catch_unwind(|| matrix_codegen::read_spec(&options).map(|_| ()));
@@ -243,6 +245,7 @@ fn no_input_panics() {
                     root: None,
                     placeholders: Default::default(),
                     limits: Default::default(),
+                    allow_missing_refs: false,
                 };
                 let outcome =
                     std::panic::catch_unwind(|| matrix_codegen::read_spec(&options).map(|_| ()));

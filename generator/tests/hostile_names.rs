@@ -227,6 +227,7 @@ fn read(input: &Path) -> Result<matrix_codegen::Spec, String> {
         root: None,
         placeholders: Placeholders::default(),
         limits: Limits::default(),
+        allow_missing_refs: false,
     })
     .map_err(|e| e.to_string())
 }

@@ -230,8 +230,12 @@ fn operation(
 ) -> OperationIr {
     let o = &op.operation;
     let mut wanted = local_ident(&op.id);
-    if SHADOWED_METHODS.contains(&wanted.as_str()) {
-        wanted.push_str("_op");
+    // `from_*` and `into_*` promise a conversion (clippy: `wrong_self_convention`).
+    if SHADOWED_METHODS.contains(&wanted.as_str())
+        || wanted.starts_with("from_")
+        || wanted.starts_with("into_")
+    {
+        wanted.insert_str(0, "op_");
     }
     let fn_name = fn_names.claim(&wanted, "_");
     let prefix = graph.reserve(&type_ident(&op.id));

@@ -40,6 +40,7 @@ pub fn read_with(input: &Path, root: Option<&Path>, placeholders: Placeholders) 
         root: root.map(Path::to_path_buf),
         placeholders,
         limits: Default::default(),
+        allow_missing_refs: false,
     })
     .unwrap_or_else(|e| panic!("reading {} failed:\n{e}", input.display()))
 }

@@ -24,11 +24,16 @@ use std::sync::Arc;
 
 use indexmap::IndexMap;
 
-use crate::diag::{Diagnostic, Result};
-use crate::jail::Refusal;
-use crate::load::{Loader, OpenError};
+mod budget;
+mod locate;
+
+pub use budget::Budget;
+
+use crate::diag::{Diagnostic, Result, Warnings};
+use crate::load::Loader;
 use crate::names::pascal_case;
 use crate::node::{escape_token, parse_pointer, Node, Origin, Value};
+use locate::Unresolved;
 
 /// A ref target: the canonical file and the pointer inside it.
 type Target = (PathBuf, String);
@@ -98,59 +103,15 @@ pub struct Resolved {
     pub schemas: BTreeMap<String, Node>,
 }
 
-/// What a run may still spend on resolving (see [`crate::Limits`]).
-pub struct Budget {
-    max_depth: usize,
-    max_nodes: usize,
-    nodes: usize,
-    max_time: std::time::Duration,
-    deadline: std::time::Instant,
-}
-
-impl Budget {
-    pub fn new(limits: &crate::Limits) -> Self {
-        Budget {
-            max_depth: limits.max_depth,
-            max_nodes: limits.max_nodes,
-            nodes: 0,
-            max_time: limits.max_time,
-            deadline: std::time::Instant::now() + limits.max_time,
-        }
-    }
-
-    /// Counts one node produced at `depth`; an error, placed at `node`, once a limit is passed.
-    fn spend(&mut self, depth: usize, node: &Node) -> Result<()> {
-        self.nodes += 1;
-        let exceeded = if depth > self.max_depth {
-            Some(format!(
-                "this nests deeper than {} levels, counting the `$ref`s followed to reach it",
-                self.max_depth
-            ))
-        } else if self.nodes > self.max_nodes {
-            Some(format!(
-                "the spec expands to more than {} nodes, counting every copy a `$ref` makes",
-                self.max_nodes
-            ))
-        } else if self.nodes % 4096 == 0 && std::time::Instant::now() > self.deadline {
-            Some(format!(
-                "resolving the spec takes longer than {} s",
-                self.max_time.as_secs()
-            ))
-        } else {
-            None
-        };
-        match exceeded {
-            None => Ok(()),
-            Some(message) => Err(Box::new(Diagnostic::error(message, &node.origin).with_help(
-                "raise the limit with `--max-depth`, `--max-nodes` or `--max-seconds` if the spec is meant to be this large",
-            ))),
-        }
-    }
-}
-
 pub struct Resolver<'a> {
     loader: &'a mut Loader,
     budget: &'a mut Budget,
+    warnings: &'a mut Warnings,
+    /// A schema `$ref` to nothing reads as an empty schema (with a warning).
+    allow_missing_refs: bool,
+    /// For each open expansion: the target file whose siblings are being
+    /// resolved (`Some`), or a target's own content (`None`). See [`locate`].
+    sibling_bases: Vec<Option<PathBuf>>,
     /// How many `resolve` calls are open: the depth of the current node,
     /// counting the documents entered through `$ref`s.
     depth: usize,
@@ -162,10 +123,19 @@ pub struct Resolver<'a> {
 }
 
 /// Resolves the refs of every root of one API.
-pub fn resolve_api(loader: &mut Loader, roots: &[Node], budget: &mut Budget) -> Result<Resolved> {
+pub fn resolve_api(
+    loader: &mut Loader,
+    roots: &[Node],
+    budget: &mut Budget,
+    warnings: &mut Warnings,
+    allow_missing_refs: bool,
+) -> Result<Resolved> {
     let mut resolver = Resolver {
         loader,
         budget,
+        warnings,
+        allow_missing_refs,
+        sibling_bases: Vec::new(),
         depth: 0,
         names: BTreeMap::new(),
         used_names: BTreeSet::new(),
@@ -284,7 +254,10 @@ impl Resolver<'_> {
             .filter(|(k, _)| *k != "$ref")
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
-        let (target, target_node) = self.follow(reference)?;
+        let (target, target_node) = match self.follow(reference) {
+            Ok(found) => found,
+            Err(unresolved) => return self.unresolved(node, unresolved, role),
+        };
         if role == Role::Schema {
             return self.schema_ref(node, target, &target_node, siblings);
         }
@@ -298,11 +271,42 @@ impl Resolver<'_> {
                 .with_help("only schemas may refer to themselves"),
             ));
         }
+        let target_file = target.0.clone();
         self.expanding.push(target);
+        self.sibling_bases.push(None);
         let expanded = self.resolve(&target_node, role);
+        self.sibling_bases.pop();
         self.expanding.pop();
         let expanded = expanded?;
-        self.overlay(expanded, &siblings, node, role)
+        self.sibling_bases.push(Some(target_file));
+        let overlaid = self.overlay(expanded, &siblings, node, role);
+        self.sibling_bases.pop();
+        overlaid
+    }
+
+    /// A ref to nothing. Example data stays as written: examples are data,
+    /// and the spec's own build published them as they were. A schema is an
+    /// error unless `--allow-missing-refs` reads it as the empty schema.
+    fn unresolved(&mut self, node: &Node, unresolved: Unresolved, role: Role) -> Result<Node> {
+        let reading = match role {
+            _ if !unresolved.missing => None,
+            Role::Data => Some("the example keeps the `$ref` as written"),
+            Role::Schema if self.allow_missing_refs => {
+                Some("read as the empty schema, as `--allow-missing-refs` asks")
+            }
+            _ => None,
+        };
+        let Some(reading) = reading else {
+            return Err(unresolved.diagnostic);
+        };
+        let mut warning = *unresolved.diagnostic;
+        warning.severity = crate::diag::Severity::Warning;
+        warning.message = format!("{}; {reading}", warning.message);
+        self.warnings.push(warning);
+        Ok(match role {
+            Role::Data => node.clone(),
+            _ => Node::new(Value::Map(IndexMap::new()), node.origin.clone()),
+        })
     }
 
     /// Lays sibling keys over a resolved target; the siblings win.
@@ -339,6 +343,7 @@ impl Resolver<'_> {
         target_node: &Node,
         siblings: IndexMap<String, Node>,
     ) -> Result<Node> {
+        let target_file = target.0.clone();
         let name = self.intern_schema(target, target_node)?;
         let reference = component_ref(&name, &node.origin);
         if siblings.is_empty() {
@@ -347,10 +352,24 @@ impl Resolver<'_> {
         let doc_only = siblings
             .keys()
             .all(|k| DOC_ONLY_SIBLINGS.contains(&k.as_str()) || k.starts_with("x-"));
-        match self.schemas.get(&name) {
+        self.sibling_bases.push(Some(target_file));
+        let overlaid = self.schema_overlay(node, &name, reference, &siblings, doc_only);
+        self.sibling_bases.pop();
+        overlaid
+    }
+
+    fn schema_overlay(
+        &mut self,
+        node: &Node,
+        name: &str,
+        reference: Node,
+        siblings: &IndexMap<String, Node>,
+        doc_only: bool,
+    ) -> Result<Node> {
+        match self.schemas.get(name) {
             Some(body) if !doc_only => {
                 let body = body.clone();
-                self.overlay(body, &siblings, node, Role::Schema)
+                self.overlay(body, siblings, node, Role::Schema)
             }
             // Doc-only siblings, or a recursive schema still being resolved:
             // keep the name and attach the siblings around it.
@@ -362,7 +381,7 @@ impl Resolver<'_> {
                     )])),
                     node.origin.clone(),
                 );
-                self.overlay(wrapper, &siblings, node, Role::Schema)
+                self.overlay(wrapper, siblings, node, Role::Schema)
             }
         }
     }
@@ -376,7 +395,10 @@ impl Resolver<'_> {
         self.names.insert(target, name.clone());
         self.used_names.insert(name.clone());
         // Registered before resolving, so refs back to it (recursion) find the name.
-        let resolved = self.resolve(target_node, Role::Schema)?;
+        self.sibling_bases.push(None);
+        let resolved = self.resolve(target_node, Role::Schema);
+        self.sibling_bases.pop();
+        let resolved = resolved?;
         self.schemas.insert(name.clone(), resolved);
         Ok(name)
     }
@@ -423,90 +445,6 @@ impl Resolver<'_> {
         }
         format!("{base}{n}")
     }
-
-    /// Follows a chain of refs to the first node that is more than a bare `$ref`.
-    fn follow(&mut self, reference: &Node) -> Result<(Target, Node)> {
-        let mut seen = BTreeSet::new();
-        let mut current = reference.clone();
-        loop {
-            let target = self.target_of(&current)?;
-            if !seen.insert(target.clone()) {
-                return Err(Box::new(Diagnostic::error(
-                    "this chain of `$ref`s loops without reaching a value",
-                    &reference.origin,
-                )));
-            }
-            let node = self.lookup(&target, &current)?;
-            match node.as_map() {
-                Some(m) if m.len() == 1 && m.get("$ref").is_some_and(|r| r.as_str().is_some()) => {
-                    current = m["$ref"].clone();
-                }
-                _ => return Ok((target, node)),
-            }
-        }
-    }
-
-    /// Where a `$ref` string points, relative to the file it is written in.
-    fn target_of(&self, reference: &Node) -> Result<Target> {
-        let text = reference.as_str().unwrap_or_default();
-        let (file_part, pointer) = text.split_once('#').unwrap_or((text, ""));
-        let here = &reference.origin.file.path;
-        let file = if file_part.is_empty() {
-            here.clone()
-        } else {
-            let dir = here.parent().unwrap_or(Path::new("/"));
-            let jail = self.loader.jail();
-            let relative = percent_decode(file_part);
-            jail.resolve(dir, Path::new(&relative))
-                .map_err(|refusal| self.refused(text, &refusal, reference))?
-        };
-        let decoded = percent_decode(pointer);
-        if parse_pointer(&decoded).is_none() {
-            return Err(Box::new(Diagnostic::error(
-                format!("`#{pointer}` is not a JSON pointer (it must start with `/`)"),
-                &reference.origin,
-            )));
-        }
-        Ok((file, decoded))
-    }
-
-    fn lookup(&mut self, (file, pointer): &Target, reference: &Node) -> Result<Node> {
-        let text = reference.as_str().unwrap_or_default();
-        let doc = match self.loader.document(file) {
-            Ok(doc) => doc,
-            Err(OpenError::Invalid(diagnostic)) => return Err(diagnostic),
-            Err(OpenError::Refused(refusal)) => return Err(self.refused(text, &refusal, reference)),
-        };
-        let tokens = parse_pointer(pointer).unwrap_or_default();
-        doc.root.pointer(&tokens).cloned().ok_or_else(|| {
-            Box::new(
-                Diagnostic::error(
-                    format!("`#{pointer}` does not exist in {}", doc.source.display),
-                    &reference.origin,
-                )
-                .with_related("the document it was looked up in", &doc.root.origin),
-            )
-        })
-    }
-}
-
-impl Resolver<'_> {
-    /// The error for a ref whose file the jail would not open. A ref out of
-    /// the root says only that, so nothing tells whether the outside path exists.
-    fn refused(&self, text: &str, refusal: &Refusal, reference: &Node) -> Box<Diagnostic> {
-        let diagnostic = match refusal {
-            Refusal::Outside => Diagnostic::error(
-                format!(
-                    "`{text}` leaves the allowed root ({})",
-                    self.loader.allowed_root_shown()
-                ),
-                &reference.origin,
-            )
-            .with_help("pass `--root <dir>` to allow refs into a wider directory"),
-            other => Diagnostic::error(format!("cannot open `{text}`: {other}"), &reference.origin),
-        };
-        Box::new(diagnostic)
-    }
 }
 
 fn base_kind(value: &Value) -> &'static str {
@@ -528,53 +466,4 @@ fn component_ref(name: &str, origin: &Arc<Origin>) -> Node {
         )])),
         origin.clone(),
     )
-}
-
-/// Pointers in URIs may percent-encode characters (`%7B` for `{`). A `%` not
-/// followed by two hex digits is kept as written.
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escaped = (bytes[i] == b'%')
-            .then(|| {
-                Some((
-                    hex_digit(*bytes.get(i + 1)?)?,
-                    hex_digit(*bytes.get(i + 2)?)?,
-                ))
-            })
-            .flatten();
-        match escaped {
-            Some((high, low)) => {
-                out.push(high << 4 | low);
-                i += 3;
-            }
-            None => {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
-}
-
-fn hex_digit(byte: u8) -> Option<u8> {
-    (byte as char).to_digit(16).map(|d| d as u8)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::percent_decode;
-
-    #[test]
-    fn percent_decoding_never_splits_a_character() {
-        assert_eq!(percent_decode("/a%7Bb%7d"), "/a{b}");
-        assert_eq!(percent_decode("%xé"), "%xé");
-        assert_eq!(percent_decode("%é"), "%é");
-        assert_eq!(percent_decode("end%7"), "end%7");
-        assert_eq!(percent_decode("%C3%A9"), "é");
-        // Escapes that do not make UTF-8 are kept as written.
-        assert_eq!(percent_decode("%FF"), "%FF");
-    }
 }
