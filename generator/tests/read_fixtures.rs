@@ -376,3 +376,65 @@ fn symlinked_directories_resolve_physically() {
     assert!(!schemas.contains_key("LogicalSibling"));
     std::fs::remove_dir_all(&tree).unwrap();
 }
+
+/// Quirks of published releases, read the way the spec's own build read them,
+/// each with a located warning.
+#[test]
+fn the_spec_builds_readings_are_located_warnings() {
+    let out = std::env::temp_dir().join("matrix-codegen-build-quirks");
+    let _ = std::fs::remove_dir_all(&out);
+    let (code, stderr) = cli(&[
+        "bundle",
+        "read/build-quirks/api",
+        "--root",
+        "read/build-quirks",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    insta::assert_snapshot!(stderr.split("bundled").next().unwrap());
+
+    let spec = read(
+        &fixture("read/build-quirks/api"),
+        Some(&fixture("read/build-quirks")),
+    );
+    let bundle = bundle_json(&spec.apis[0]);
+    let invite = &bundle["paths"]["/invite"]["put"];
+    assert_eq!(invite["description"], "Served since unstable.");
+    let example = &invite["requestBody"]["content"]["application/json"]["example"];
+    assert_eq!(
+        example,
+        &json!({"event_id": "$a", "unsigned": {"room_state": [{"type": "m.room.name"}]}})
+    );
+    let answer = &invite["responses"]["200"]["content"]["application/json"]["example"];
+    assert_eq!(answer, &json!({"body": "hi"}));
+    let key = &bundle["components"]["schemas"]["Key"];
+    assert_eq!(key["required"], json!(["server_name"]));
+    let userinfo = &bundle["paths"]["/userinfo"]["get"];
+    assert_eq!(userinfo["parameters"][0]["in"], "query");
+    assert_eq!(userinfo["parameters"][1]["schema"]["type"], "string");
+    assert_eq!(userinfo["responses"]["200"]["description"], "the later one");
+}
+
+#[test]
+fn a_schema_ref_to_nothing_is_an_error_unless_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("api.yaml"),
+        "swagger: \"2.0\"\ninfo: {title: t, version: \"1\"}\npaths:\n  /a:\n    get:\n      responses:\n        200: {description: ok, schema: {$ref: \"gone.yaml\"}}\n",
+    )
+    .unwrap();
+    let input = dir.path().to_str().unwrap();
+    let out = dir.path().join("out");
+    let out = out.to_str().unwrap();
+    let (code, stderr) = cli(&["bundle", input, "--out", out]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("cannot open `gone.yaml`: no such file"),
+        "{stderr}"
+    );
+    let (code, stderr) = cli(&["bundle", input, "--out", out, "--allow-missing-refs"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("read as the empty schema"), "{stderr}");
+    assert!(stderr.contains("--> api.yaml:7:"), "{stderr}");
+}

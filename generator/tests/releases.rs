@@ -1,0 +1,157 @@
+//! Every release of the Matrix spec, from its own git repository
+//! (`../shared/matrix-spec.bundle`): each tag alone reads and generates, and
+//! the quirks only old releases have are read with located warnings.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use matrix_codegen::{emit::CrateOptions, Limits, Placeholders, ReadOptions};
+
+/// The spec repository, cloned once under `target/`. Missing bundle: `None`,
+/// or a failure under CI.
+fn spec_repository() -> Option<PathBuf> {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let bundle = workspace.join("../shared/matrix-spec.bundle");
+    if !bundle.is_file() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the spec repository is missing at {}: CI must have it",
+            bundle.display()
+        );
+        eprintln!("SKIPPED: no spec repository at {}", bundle.display());
+        return None;
+    }
+    let clone = workspace.join("target/matrix-spec");
+    if !clone.join(".git").is_dir() {
+        let _ = std::fs::remove_dir_all(&clone);
+        let status = Command::new("git")
+            .args(["clone", "--quiet", "--no-checkout"])
+            .arg(&bundle)
+            .arg(&clone)
+            .status()
+            .expect("git runs");
+        assert!(status.success(), "cloning {} failed", bundle.display());
+    }
+    Some(clone)
+}
+
+fn git(repo: &Path, args: &[&str]) -> Vec<u8> {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(repo)
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(output.status.success(), "git {args:?} failed");
+    output.stdout
+}
+
+/// The tag's tree, written out under `target/releases/<tag>`; returns the
+/// API directory and the `--root` the spec's build used.
+fn checkout(repo: &Path, tag: &str) -> (PathBuf, PathBuf) {
+    let dir = repo.join("../releases").join(tag.replace('/', "_"));
+    if !dir.is_dir() {
+        let archive = git(repo, &["archive", "--format=tar", tag]);
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut tar = Command::new("tar")
+            .arg("-x")
+            .arg("-C")
+            .arg(&dir)
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .expect("tar runs");
+        use std::io::Write as _;
+        tar.stdin.take().unwrap().write_all(&archive).unwrap();
+        assert!(tar.wait().unwrap().success());
+    }
+    match dir.join("data/api").is_dir() {
+        true => (dir.join("data/api"), dir.join("data")),
+        false => (dir.join("api"), dir),
+    }
+}
+
+fn options(input: PathBuf, root: PathBuf, allow_missing_refs: bool) -> ReadOptions {
+    ReadOptions {
+        input,
+        root: Some(root),
+        placeholders: Placeholders::default(),
+        limits: Limits::default(),
+        allow_missing_refs,
+    }
+}
+
+/// What each warning says, its quoted names set aside, counted.
+fn warning_kinds(spec: &matrix_codegen::Spec) -> BTreeMap<String, usize> {
+    let mut kinds = BTreeMap::new();
+    for warning in &spec.warnings {
+        let mut kind = String::new();
+        for (i, part) in warning.message.split('`').enumerate() {
+            kind.push_str(if i % 2 == 0 { part } else { "_" });
+        }
+        *kinds.entry(kind).or_default() += 1;
+    }
+    kinds
+}
+
+#[test]
+fn every_release_reads_and_generates() {
+    let Some(repo) = spec_repository() else {
+        return;
+    };
+    let tags = String::from_utf8(git(&repo, &["tag"])).unwrap();
+    let tags: Vec<&str> = tags.lines().collect();
+    assert_eq!(tags.len(), 44, "the repository's release tags");
+    let mut kinds_by_tag = BTreeMap::new();
+    for tag in &tags {
+        let (input, root) = checkout(&repo, tag);
+        // The first release refers to a file it never had (`definitions/error.yaml`).
+        let allow_missing_refs = *tag == "0.2.0";
+        if allow_missing_refs {
+            let error = matrix_codegen::read_spec(&options(input.clone(), root.clone(), false))
+                .expect_err("0.2.0's missing schema file is an error by default");
+            assert!(error.to_string().contains("--> "), "{error}");
+        }
+        let spec = matrix_codegen::read_spec(&options(input, root, allow_missing_refs))
+            .unwrap_or_else(|e| panic!("{tag}:\n{e}"));
+        let crate_options = CrateOptions {
+            name: "matrix-api".into(),
+            version: "0.0.0".into(),
+            source: (*tag).into(),
+        };
+        matrix_codegen::generate(&spec, &crate_options).unwrap_or_else(|e| panic!("{tag}:\n{e}"));
+        for warning in &spec.warnings {
+            assert!(
+                warning.origin.is_some(),
+                "{tag}: an unlocated warning:\n{warning}"
+            );
+        }
+        kinds_by_tag.insert(*tag, warning_kinds(&spec));
+    }
+    let seen = |tag: &str, needle: &str| {
+        kinds_by_tag[tag]
+            .iter()
+            .any(|(kind, count)| kind.contains(needle) && *count > 0)
+    };
+    // Each reading of the spec's own build, where the issue found it.
+    assert!(seen(
+        "client_server/r0.6.1",
+        "the target of the _ it sits beside"
+    ));
+    assert!(seen("v1.1", "the target of the _ it sits beside"));
+    assert!(seen(
+        "client_server/r0.4.0",
+        "is read as a file name with a _ in it"
+    ));
+    assert!(seen("r0.0.0", "_ has no value; it reads _"));
+    assert!(seen("server_server/r0.1.0", "the later value is kept"));
+    assert!(seen("server_server/r0.1.0", "draft-3 JSON Schema"));
+    assert!(seen("server_server/r0.1.0", "_ is not a JSON Schema type"));
+    assert!(seen(
+        "client_server/r0.4.0",
+        "is not in the path _; it is read as a query parameter"
+    ));
+    assert!(seen("0.2.0", "read as the empty schema"));
+}
