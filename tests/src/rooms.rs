@@ -192,7 +192,10 @@ impl Homeserver {
                 password: password.map(str::to_owned),
             },
         );
-        let token = (!inhibit_login).then(|| self.issue_token(&user_id));
+        let token = match inhibit_login {
+            true => None,
+            false => Some(self.issue_token(&user_id)?),
+        };
         Ok((user_id, token))
     }
 
@@ -205,14 +208,32 @@ impl Homeserver {
         if !matches {
             return Err(MatrixError::forbidden("Invalid username or password"));
         }
-        let token = self.issue_token(&user_id);
+        let token = self.issue_token(&user_id)?;
         Ok((user_id, token))
     }
 
-    fn issue_token(&mut self, user_id: &str) -> String {
-        let token = format!("syt_{}", &self.next('t')[1..7]);
-        self.tokens.insert(token.clone(), user_id.to_owned());
-        token
+    /// A fresh access token: 160 bits from the operating system's CSPRNG, so
+    /// that tokens cannot be guessed from one another, and never one that is
+    /// live already (a collision is astronomically unlikely, but checking is
+    /// cheap). Without randomness no token is issued at all.
+    fn issue_token(&mut self, user_id: &str) -> Result<String, MatrixError> {
+        loop {
+            let mut bytes = [0u8; 20];
+            getrandom::fill(&mut bytes).map_err(|e| {
+                MatrixError::new(500, "M_UNKNOWN", format!("No randomness for a token: {e}"))
+            })?;
+            let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            let token = format!("syt_{hex}");
+            if !self.tokens.contains_key(&token) {
+                self.tokens.insert(token.clone(), user_id.to_owned());
+                return Ok(token);
+            }
+        }
+    }
+
+    /// How many tokens are live.
+    pub fn token_count(&self) -> usize {
+        self.tokens.len()
     }
 
     /// The user a token belongs to: 401 `M_UNKNOWN_TOKEN` for an unknown one.

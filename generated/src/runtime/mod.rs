@@ -7,6 +7,8 @@ mod error;
 #[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "server")]
+mod serve;
+#[cfg(feature = "server")]
 pub mod server;
 
 pub use error::{ErrorBody, MatrixError};

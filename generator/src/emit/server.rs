@@ -11,7 +11,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{docs, ident, op_docs, ty_tokens};
-use crate::ir::types::Ty;
+use crate::ir::types::{Def, Ty, TypeDef};
 use crate::ir::{ApiIr, Auth, OperationIr, ParamIr, ResponseType};
 use crate::model::Discriminator;
 
@@ -38,7 +38,7 @@ pub fn emit(api: &ApiIr) -> TokenStream {
     let callers = api.areas.iter().flat_map(|area| {
         area.operations
             .iter()
-            .map(move |op| caller(op, &area.trait_name))
+            .map(move |op| caller(op, &area.trait_name, &api.types))
     });
     let (handlers, registrations) = routes(api);
     let imports = imports(api);
@@ -102,7 +102,11 @@ fn imports(api: &ApiIr) -> TokenStream {
             }
         })
         .collect();
+    let has_path = ops.iter().any(|op| op.path.contains('{'));
     let mut helpers = vec![quote!(finish), quote!(RequestParts)];
+    if has_path {
+        helpers.push(quote!(path_params));
+    }
     if responses.iter().any(|(_, binary)| *binary) {
         helpers.push(quote!(binary_response));
     }
@@ -115,15 +119,18 @@ fn imports(api: &ApiIr) -> TokenStream {
     {
         helpers.push(quote!(json_response));
     }
-    let path = ops
-        .iter()
-        .any(|op| op.path.contains('{'))
-        .then(|| quote!(Path,));
+    let path = has_path.then(|| quote!(Path,));
+    let rejection = has_path.then(|| {
+        quote!(
+            use axum::extract::rejection::PathRejection;
+        )
+    });
     let auth = ops
         .iter()
         .any(|op| op.auth != Auth::None)
         .then(|| quote!(Auth,));
     quote! {
+        #rejection
         use axum::extract::{#path Request, State};
         use axum::response::{IntoResponse, Response};
 
@@ -183,7 +190,7 @@ fn caller_name(op: &OperationIr) -> proc_macro2::Ident {
 }
 
 /// Reads one operation's inputs from a request, calls the trait, writes the response.
-fn caller(op: &OperationIr, trait_name: &str) -> TokenStream {
+fn caller(op: &OperationIr, trait_name: &str, types: &BTreeMap<String, TypeDef>) -> TokenStream {
     let name = caller_name(op);
     let reads_request = op.auth != Auth::None
         || !op.path_params.is_empty()
@@ -216,8 +223,12 @@ fn caller(op: &OperationIr, trait_name: &str) -> TokenStream {
     let body = op.body.as_ref().map(|body| {
         if body.binary {
             quote!(let body = request.binary();)
+        } else if is_object(&body.ty, types, 0) {
+            let required = body.required;
+            quote!(let body = request.json_object(#required)?;)
         } else {
-            quote!(let body = request.json()?;)
+            let required = body.required;
+            quote!(let body = request.json(#required)?;)
         }
     });
     let args: Vec<_> = arguments(op, &TokenStream::new())
@@ -276,6 +287,22 @@ fn caller(op: &OperationIr, trait_name: &str) -> TokenStream {
             #call
             Ok(#respond)
         }
+    }
+}
+
+/// Whether a body is a JSON object on the wire, so that the runtime refuses
+/// arrays (which serde's derived structs would read field by field).
+fn is_object(ty: &Ty, types: &BTreeMap<String, TypeDef>, depth: u8) -> bool {
+    match ty {
+        Ty::Map(_) | Ty::JsonObject => true,
+        Ty::Option(inner) => is_object(inner, types, depth),
+        // The depth bound guards against an alias that names itself.
+        Ty::Named(name) if depth < 8 => match types.get(name).map(|t| &t.def) {
+            Some(Def::Struct { .. }) => true,
+            Some(Def::Alias(inner)) => is_object(inner, types, depth + 1),
+            _ => false,
+        },
+        _ => false,
     }
 }
 
@@ -348,18 +375,28 @@ fn routes(api: &ApiIr) -> (Vec<TokenStream>, Vec<TokenStream>) {
         );
         let has_params = path.contains('{');
         let path_arg = if has_params {
-            quote!(Path(path): Path<Vec<(String, String)>>,)
+            quote!(path: Result<Path<Vec<(String, String)>>, PathRejection>,)
         } else {
             quote!()
         };
+        let names = ops[0].path_params.iter().map(|p| &p.wire);
         let path_value = if has_params {
             quote!(path)
         } else {
             quote!(Vec::new())
         };
+        let read_path = has_params.then(|| {
+            quote! {
+                let path = match path_params(path, &[#(#names),*]) {
+                    Ok(path) => path,
+                    Err(error) => return error.into_response(),
+                };
+            }
+        });
         let call = dispatch(ops);
         handlers.push(quote! {
             async fn #handler<S: Service>(State(service): State<Arc<S>>, #path_arg request: Request) -> Response {
+                #read_path
                 let request = match RequestParts::read(#path_value, request).await {
                     Ok(request) => request,
                     Err(error) => return error.into_response(),
