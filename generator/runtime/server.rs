@@ -11,9 +11,10 @@ use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::{Auth, Binary, MatrixError};
+use super::{validate, Auth, Binary, MatrixError};
 
 pub use super::serve::{serve, BodyTimeout, ServeOptions};
+pub use super::validate::{Rule, RuleKind};
 
 /// The largest request body a route reads (larger ones get 413 `M_TOO_LARGE`).
 pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
@@ -97,6 +98,24 @@ impl RequestParts {
             .transpose()
     }
 
+    /// A query parameter of an open enum, refused (400 `M_INVALID_PARAM`)
+    /// unless it is one of the `values` the spec lists.
+    pub fn query_one_of<T: std::str::FromStr>(
+        &self,
+        name: &str,
+        values: &[&str],
+    ) -> Result<Option<T>, MatrixError> {
+        let listed = self
+            .query
+            .iter()
+            .filter(|(k, _)| k == name)
+            .all(|(_, v)| values.contains(&v.as_str()));
+        if !listed {
+            return Err(MatrixError::invalid_param(name));
+        }
+        self.query(name)
+    }
+
     pub fn query_required<T: std::str::FromStr>(&self, name: &str) -> Result<T, MatrixError> {
         self.query(name)?
             .ok_or_else(|| MatrixError::missing_param(name))
@@ -125,18 +144,27 @@ impl RequestParts {
     }
 
     /// The JSON body: 400 `M_NOT_JSON` when it is missing (and `required`)
-    /// or not JSON, `M_BAD_JSON` naming the failing field when it does not
-    /// fit `T`. A missing optional body reads as `{}`.
-    pub fn json<T: DeserializeOwned>(&self, required: bool) -> Result<T, MatrixError> {
-        deserialize(self.json_value(required)?)
+    /// or not JSON, `M_BAD_JSON` naming the failing field when it breaks one
+    /// of `rules` or does not fit `T`. A missing optional body reads as `{}`.
+    pub fn json<T: DeserializeOwned>(&self, required: bool, rules: &[Rule]) -> Result<T, MatrixError> {
+        let value = self.json_value(required)?;
+        validate::check(&value, rules)?;
+        deserialize(value)
     }
 
     /// Like [`json`](Self::json), for bodies the spec declares as objects:
     /// serde's derived structs would also accept a JSON array of the fields
     /// in order, which no Matrix server means to.
-    pub fn json_object<T: DeserializeOwned>(&self, required: bool) -> Result<T, MatrixError> {
+    pub fn json_object<T: DeserializeOwned>(
+        &self,
+        required: bool,
+        rules: &[Rule],
+    ) -> Result<T, MatrixError> {
         match self.json_value(required)? {
-            value @ serde_json::Value::Object(_) => deserialize(value),
+            value @ serde_json::Value::Object(_) => {
+                validate::check(&value, rules)?;
+                deserialize(value)
+            }
             _ => Err(MatrixError::bad_json("The body must be a JSON object")),
         }
     }

@@ -321,10 +321,13 @@ impl Homeserver {
         Ok(id_or_alias.to_owned())
     }
 
+    /// An unknown room is 403 `M_FORBIDDEN`, as for a room the caller is not
+    /// in: the room operations declare 403, not 404, and the answer then tells
+    /// an outsider nothing about which rooms exist.
     fn room(&self, room_id: &str) -> Result<&Room, MatrixError> {
         self.rooms
             .get(room_id)
-            .ok_or_else(|| MatrixError::not_found("Unknown room"))
+            .ok_or_else(|| MatrixError::forbidden("You are not in the room"))
     }
 
     fn set_membership(

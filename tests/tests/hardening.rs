@@ -58,6 +58,13 @@ async fn bodies_of_the_wrong_shape_are_refused() {
         ("", "M_NOT_JSON"),
         ("not json", "M_NOT_JSON"),
         (r#"{"type": 5}"#, "M_BAD_JSON"),
+        // `null` for an optional field the schema does not make nullable.
+        (
+            r#"{"type": "m.login.password", "password": null}"#,
+            "M_BAD_JSON",
+        ),
+        // A value the spec's enum does not list.
+        (r#"{"type": "m.login.carrier_pigeon"}"#, "M_BAD_JSON"),
     ];
     for (body, expected) in cases {
         let (status, errcode, error) = send(addr, &post(login, None, body)).await.matrix_error();
@@ -71,6 +78,23 @@ async fn bodies_of_the_wrong_shape_are_refused() {
         .await
         .matrix_error();
     assert!(error.starts_with("type: "), "{error}");
+}
+
+#[tokio::test]
+async fn an_unlisted_query_enum_value_is_an_invalid_parameter() {
+    let (_server, addr) = start(ServeOptions::default()).await;
+    let token = register(addr, "alice").await;
+    let request = format!(
+        "GET /_matrix/client/r0/rooms/!r:localhost/members?membership=lurking HTTP/1.1\r\n\
+         Host: localhost\r\nConnection: close\r\nAuthorization: Bearer {token}\r\n\r\n"
+    );
+    let (status, errcode, error) = send(addr, request.as_bytes()).await.matrix_error();
+    assert_eq!(
+        (status, errcode.as_str()),
+        (400, "M_INVALID_PARAM"),
+        "{error}"
+    );
+    assert!(error.contains("membership"), "{error}");
 }
 
 #[tokio::test]

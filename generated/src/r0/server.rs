@@ -7,7 +7,7 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Request, State};
 use axum::response::{IntoResponse, Response};
 use super::types;
-use crate::runtime::server::{finish, RequestParts, path_params, json_response};
+use crate::runtime::server::{finish, RequestParts, path_params, Rule, json_response};
 use crate::runtime::{Auth, MatrixError};
 
 /// The operations of `r0/banning.yaml`. Each method answers 404 `M_UNRECOGNIZED` until implemented.
@@ -674,7 +674,7 @@ async fn call_ban<S: Service>(
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
-    let body = request.json_object(true)?;
+    let body = request.json_object(true, &[Rule::not_null(&["reason"])])?;
     let response = Banning::ban(service, auth, room_id, body).await?;
     Ok(json_response(200, &response))
 }
@@ -685,7 +685,7 @@ async fn call_unban<S: Service>(
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
-    let body = request.json_object(true)?;
+    let body = request.json_object(true, &[Rule::not_null(&["reason"])])?;
     let response = Banning::unban(service, auth, room_id, body).await?;
     Ok(json_response(200, &response))
 }
@@ -695,7 +695,24 @@ async fn call_create_room<S: Service>(
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
-    let body = request.json_object(true)?;
+    let body = request
+        .json_object(
+            true,
+            &[
+                Rule::not_null(&["visibility"]),
+                Rule::one_of(&["visibility"], &["public", "private"]),
+                Rule::not_null(&["room_alias_name"]),
+                Rule::not_null(&["name"]),
+                Rule::not_null(&["topic"]),
+                Rule::not_null(&["invite"]),
+                Rule::not_null(&["preset"]),
+                Rule::one_of(
+                    &["preset"],
+                    &["private_chat", "public_chat", "trusted_private_chat"],
+                ),
+                Rule::not_null(&["is_direct"]),
+            ],
+        )?;
     let response = CreateRoom::create_room(service, auth, body).await?;
     Ok(json_response(200, &response))
 }
@@ -706,7 +723,7 @@ async fn call_invite_user<S: Service>(
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
-    let body = request.json_object(true)?;
+    let body = request.json_object(true, &[Rule::not_null(&["reason"])])?;
     let response = Inviting::invite_user(service, auth, room_id, body).await?;
     Ok(json_response(200, &response))
 }
@@ -720,7 +737,7 @@ async fn call_join_room<S: Service>(
     let query = types::JoinRoomQuery {
         server_name: request.query_all("server_name")?,
     };
-    let body = request.json_object(false)?;
+    let body = request.json_object(false, &[Rule::not_null(&["reason"])])?;
     let response = Joining::join_room(service, auth, room_id_or_alias, query, body)
         .await?;
     Ok(json_response(200, &response))
@@ -732,7 +749,7 @@ async fn call_join_room_by_id<S: Service>(
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
-    let body = request.json_object(false)?;
+    let body = request.json_object(false, &[Rule::not_null(&["reason"])])?;
     let response = Joining::join_room_by_id(service, auth, room_id, body).await?;
     Ok(json_response(200, &response))
 }
@@ -743,7 +760,7 @@ async fn call_kick<S: Service>(
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
-    let body = request.json_object(true)?;
+    let body = request.json_object(true, &[Rule::not_null(&["reason"])])?;
     let response = Kicking::kick(service, auth, room_id, body).await?;
     Ok(json_response(200, &response))
 }
@@ -764,7 +781,7 @@ async fn call_leave_room<S: Service>(
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
-    let body = request.json_object(false)?;
+    let body = request.json_object(false, &[Rule::not_null(&["reason"])])?;
     let response = Leaving::leave_room(service, auth, room_id, body).await?;
     Ok(json_response(200, &response))
 }
@@ -787,8 +804,13 @@ async fn call_get_members_by_room<S: Service>(
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
     let query = types::GetMembersByRoomQuery {
-        membership: request.query("membership")?,
-        not_membership: request.query("not_membership")?,
+        membership: request
+            .query_one_of("membership", &["join", "invite", "knock", "leave", "ban"])?,
+        not_membership: request
+            .query_one_of(
+                "not_membership",
+                &["join", "invite", "knock", "leave", "ban"],
+            )?,
     };
     let response = ListMembers::get_members_by_room(service, auth, room_id, query)
         .await?;
@@ -799,7 +821,19 @@ async fn call_login<S: Service>(
     service: &S,
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
-    let body = request.json_object(true)?;
+    let body = request
+        .json_object(
+            true,
+            &[
+                Rule::one_of(&["type"], &["m.login.password", "m.login.token"]),
+                Rule::not_null(&["identifier"]),
+                Rule::not_null(&["identifier", "user"]),
+                Rule::not_null(&["password"]),
+                Rule::not_null(&["token"]),
+                Rule::not_null(&["device_id"]),
+                Rule::not_null(&["initial_device_display_name"]),
+            ],
+        )?;
     let response = Login::login(service, body).await?;
     Ok(json_response(200, &response))
 }
@@ -809,9 +843,21 @@ async fn call_register<S: Service>(
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
     let query = types::RegisterQuery {
-        kind: request.query("kind")?,
+        kind: request.query_one_of("kind", &["user", "guest"])?,
     };
-    let body = request.json_object(true)?;
+    let body = request
+        .json_object(
+            true,
+            &[
+                Rule::not_null(&["username"]),
+                Rule::not_null(&["password"]),
+                Rule::not_null(&["device_id"]),
+                Rule::not_null(&["initial_device_display_name"]),
+                Rule::not_null(&["inhibit_login"]),
+                Rule::not_null(&["auth"]),
+                Rule::not_null(&["auth", "session"]),
+            ],
+        )?;
     let response = Registration::register(service, query, body).await?;
     Ok(json_response(200, &response))
 }
@@ -841,7 +887,14 @@ async fn call_invite_by_3pid<S: Service>(
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
-    let body = request.json_object(true)?;
+    let body = request
+        .json_object(
+            true,
+            &[
+                Rule::not_null(&["id_access_token"]),
+                Rule::one_of(&["medium"], &["email", "msisdn"]),
+            ],
+        )?;
     let response = ThirdPartyMembership::invite_by_3pid(service, auth, room_id, body)
         .await?;
     Ok(json_response(200, &response))

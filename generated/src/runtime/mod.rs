@@ -10,6 +10,8 @@ pub mod client;
 mod serve;
 #[cfg(feature = "server")]
 pub mod server;
+#[cfg(feature = "server")]
+mod validate;
 
 pub use error::{ErrorBody, MatrixError};
 

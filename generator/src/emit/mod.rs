@@ -30,6 +30,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("server.rs", include_str!("../../runtime/server.rs")),
     ("serve.rs", include_str!("../../runtime/serve.rs")),
+    ("validate.rs", include_str!("../../runtime/validate.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
 ];
 

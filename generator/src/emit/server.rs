@@ -10,10 +10,14 @@ use std::collections::BTreeMap;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
+mod routes;
+mod rules;
+
 use super::{docs, ident, op_docs, ty_tokens};
-use crate::ir::types::{Def, Ty, TypeDef};
+use crate::ir::types::{Ty, TypeDef};
 use crate::ir::{ApiIr, Auth, OperationIr, ParamIr, ResponseType};
-use crate::model::Discriminator;
+use routes::routes;
+use rules::{body_rules, enum_values, is_object};
 
 pub fn emit(api: &ApiIr) -> TokenStream {
     let types_scope = quote!(types::);
@@ -103,9 +107,16 @@ fn imports(api: &ApiIr) -> TokenStream {
         })
         .collect();
     let has_path = ops.iter().any(|op| op.path.contains('{'));
+    let has_rules = ops
+        .iter()
+        .filter_map(|op| op.body.as_ref())
+        .any(|body| !body.binary && !body_rules(&body.ty, &api.types).is_empty());
     let mut helpers = vec![quote!(finish), quote!(RequestParts)];
     if has_path {
         helpers.push(quote!(path_params));
+    }
+    if has_rules {
+        helpers.push(quote!(Rule));
     }
     if responses.iter().any(|(_, binary)| *binary) {
         helpers.push(quote!(binary_response));
@@ -185,7 +196,7 @@ fn trait_method(op: &OperationIr, scope: &TokenStream) -> TokenStream {
     }
 }
 
-fn caller_name(op: &OperationIr) -> proc_macro2::Ident {
+pub(crate) fn caller_name(op: &OperationIr) -> proc_macro2::Ident {
     format_ident!("call_{}", op.fn_name.trim_start_matches("r#"))
 }
 
@@ -217,18 +228,24 @@ fn caller(op: &OperationIr, trait_name: &str, types: &BTreeMap<String, TypeDef>)
     let query = op.query_type.as_ref().map(|query_type| {
         let query_type = ident(query_type);
         let declared: Vec<&str> = op.query_params.iter().map(|p| p.wire.as_str()).collect();
-        let fields = op.query_params.iter().map(|p| query_field(p, &declared));
+        let fields = op
+            .query_params
+            .iter()
+            .map(|p| query_field(p, &declared, types));
         quote!(let query = types::#query_type { #(#fields)* };)
     });
     let body = op.body.as_ref().map(|body| {
         if body.binary {
             quote!(let body = request.binary();)
-        } else if is_object(&body.ty, types, 0) {
-            let required = body.required;
-            quote!(let body = request.json_object(#required)?;)
         } else {
             let required = body.required;
-            quote!(let body = request.json(#required)?;)
+            let rules = body_rules(&body.ty, types);
+            let rules = quote!(&[#(#rules),*]);
+            if is_object(&body.ty, types, 0) {
+                quote!(let body = request.json_object(#required, #rules)?;)
+            } else {
+                quote!(let body = request.json(#required, #rules)?;)
+            }
         }
     });
     let args: Vec<_> = arguments(op, &TokenStream::new())
@@ -290,23 +307,7 @@ fn caller(op: &OperationIr, trait_name: &str, types: &BTreeMap<String, TypeDef>)
     }
 }
 
-/// Whether a body is a JSON object on the wire, so that the runtime refuses
-/// arrays (which serde's derived structs would read field by field).
-fn is_object(ty: &Ty, types: &BTreeMap<String, TypeDef>, depth: u8) -> bool {
-    match ty {
-        Ty::Map(_) | Ty::JsonObject => true,
-        Ty::Option(inner) => is_object(inner, types, depth),
-        // The depth bound guards against an alias that names itself.
-        Ty::Named(name) if depth < 8 => match types.get(name).map(|t| &t.def) {
-            Some(Def::Struct { .. }) => true,
-            Some(Def::Alias(inner)) => is_object(inner, types, depth + 1),
-            _ => false,
-        },
-        _ => false,
-    }
-}
-
-fn query_field(p: &ParamIr, declared: &[&str]) -> TokenStream {
+fn query_field(p: &ParamIr, declared: &[&str], types: &BTreeMap<String, TypeDef>) -> TokenStream {
     let field = ident(&p.ident);
     let wire = &p.wire;
     if p.open_ended {
@@ -314,6 +315,15 @@ fn query_field(p: &ParamIr, declared: &[&str]) -> TokenStream {
     }
     if p.repeated {
         return quote!(#field: request.query_all(#wire)?,);
+    }
+    // Open enums parse any value; the spec's list is checked here.
+    if let Some(values) = enum_values(&p.ty, types) {
+        let read = quote!(request.query_one_of(#wire, &[#(#values),*])?);
+        return if p.required {
+            quote!(#field: #read.ok_or_else(|| MatrixError::missing_param(#wire))?,)
+        } else {
+            quote!(#field: #read,)
+        };
     }
     if p.required {
         quote!(#field: request.query_required(#wire)?,)
@@ -329,152 +339,4 @@ fn write_response(status: u16, ty: &Ty, binary: bool, value: TokenStream) -> Tok
         _ if binary => quote!(binary_response(#status, #value)),
         _ => quote!(json_response(#status, &#value)),
     }
-}
-
-/// `/rooms/{roomId}/kick` -> `/rooms/{p0}/kick`.
-fn axum_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    let mut rest = path;
-    let mut index = 0;
-    while let Some(start) = rest.find('{') {
-        out.push_str(&rest[..start]);
-        let Some(end) = rest[start..].find('}') else {
-            break;
-        };
-        out.push_str(&format!("{{p{index}}}"));
-        index += 1;
-        rest = &rest[start + end + 1..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// One handler per method and path, and the `.route(...)` calls registering them.
-fn routes(api: &ApiIr) -> (Vec<TokenStream>, Vec<TokenStream>) {
-    let mut by_route: BTreeMap<(String, String), Vec<&OperationIr>> = BTreeMap::new();
-    for op in api.areas.iter().flat_map(|a| &a.operations) {
-        by_route
-            .entry((op.path.clone(), op.method.clone()))
-            .or_default()
-            .push(op);
-    }
-    let mut handlers = Vec::new();
-    // Path (as axum sees it) -> method -> handler.
-    let mut registrations: BTreeMap<String, BTreeMap<String, proc_macro2::Ident>> = BTreeMap::new();
-    for ((path, method), ops) in &by_route {
-        let handler = format_ident!(
-            "route_{}",
-            match ops.as_slice() {
-                [one] => one.fn_name.trim_start_matches("r#").to_owned(),
-                several => several
-                    .iter()
-                    .map(|o| o.fn_name.trim_start_matches("r#"))
-                    .collect::<Vec<_>>()
-                    .join("_or_"),
-            }
-        );
-        let has_params = path.contains('{');
-        let path_arg = if has_params {
-            quote!(path: Result<Path<Vec<(String, String)>>, PathRejection>,)
-        } else {
-            quote!()
-        };
-        let names = ops[0].path_params.iter().map(|p| &p.wire);
-        let path_value = if has_params {
-            quote!(path)
-        } else {
-            quote!(Vec::new())
-        };
-        let read_path = has_params.then(|| {
-            quote! {
-                let path = match path_params(path, &[#(#names),*]) {
-                    Ok(path) => path,
-                    Err(error) => return error.into_response(),
-                };
-            }
-        });
-        let call = dispatch(ops);
-        handlers.push(quote! {
-            async fn #handler<S: Service>(State(service): State<Arc<S>>, #path_arg request: Request) -> Response {
-                #read_path
-                let request = match RequestParts::read(#path_value, request).await {
-                    Ok(request) => request,
-                    Err(error) => return error.into_response(),
-                };
-                respond(#call)
-            }
-        });
-        let mut paths = vec![axum_path(path)];
-        for op in ops {
-            paths.extend(op.aliases.iter().map(|a| axum_path(a)));
-        }
-        for p in paths {
-            registrations
-                .entry(p)
-                .or_default()
-                .insert(method.clone(), handler.clone());
-        }
-    }
-    // A trailing parameter may be empty (`/state/m.room.topic/` for an empty
-    // state key); the matcher never matches an empty segment, so such paths
-    // get a route of their own, unless the spec declares that path itself.
-    let empty_tails: Vec<(String, String, proc_macro2::Ident)> = registrations
-        .iter()
-        .filter(|(path, _)| path.ends_with('}'))
-        .flat_map(|(path, methods)| {
-            let tail = path[..=path.rfind('/').unwrap_or(0)].to_owned();
-            methods
-                .iter()
-                .map(move |(method, handler)| (tail.clone(), method.clone(), handler.clone()))
-        })
-        .collect();
-    for (tail, method, handler) in empty_tails {
-        registrations
-            .entry(tail)
-            .or_default()
-            .entry(method)
-            .or_insert(handler);
-    }
-    let registrations = registrations
-        .into_iter()
-        .map(|(path, methods)| {
-            let mut chain = methods.into_iter().map(|(method, handler)| {
-                let method = ident(&method);
-                quote!(#method(#handler::<S>))
-            });
-            let first = chain.next().expect("a route has a method");
-            let rest = chain.map(|c| quote!(.#c));
-            quote!(.route(#path, axum::routing::#first #(#rest)*))
-        })
-        .collect();
-    (handlers, registrations)
-}
-
-/// The call for a route; several operations on one route are told apart by
-/// their discriminators, the fallback (or else the first) taking the rest.
-fn dispatch(ops: &[&OperationIr]) -> TokenStream {
-    let call = |op: &OperationIr| {
-        let caller = caller_name(op);
-        quote!(#caller(service.as_ref(), request).await)
-    };
-    if let [one] = ops {
-        return call(one);
-    }
-    let mut branches = Vec::new();
-    let mut fallback = None;
-    for op in ops {
-        match &op.discriminator {
-            Some(Discriminator::BodyFields(fields)) => {
-                let c = call(op);
-                branches.push(quote!(if request.has_body_fields(&[#(#fields),*]) { #c }));
-            }
-            Some(Discriminator::QueryParam(name)) => {
-                let c = call(op);
-                branches.push(quote!(if request.has_query(#name) { #c }));
-            }
-            Some(Discriminator::Fallback) | None => fallback = Some(call(op)),
-        }
-    }
-    let last = fallback.unwrap_or_else(|| call(ops[0]));
-    quote!(#(#branches else)* { #last })
 }
