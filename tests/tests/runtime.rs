@@ -74,7 +74,10 @@ async fn the_header_token_wins_over_the_query() {
 
 #[tokio::test]
 async fn bodies() {
-    let empty = parts("/x", &[], "  ").await;
+    let blank = parts("/x", &[], " \n").await;
+    let blank = blank.json::<serde_json::Value>(false, &[]).unwrap_err();
+    assert_eq!(blank.errcode(), "M_NOT_JSON");
+    let empty = parts("/x", &[], "").await;
     assert_eq!(
         empty.json::<serde_json::Value>(false, &[]).unwrap(),
         serde_json::json!({})

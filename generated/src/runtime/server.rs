@@ -172,7 +172,8 @@ impl RequestParts {
     }
 
     fn json_value(&self, required: bool) -> Result<serde_json::Value, MatrixError> {
-        if self.body.iter().all(u8::is_ascii_whitespace) {
+        // Only an empty body is a missing one: whitespace alone is not JSON.
+        if self.body.is_empty() {
             return if required {
                 Err(MatrixError::not_json("A JSON body is required"))
             } else {
