@@ -11,8 +11,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 python=$1
 shift
-st="$(dirname "$python")/schemathesis"
+st="$(cd "$(dirname "$python")" && pwd)/schemathesis"
 work=target/fuzz
+config=$PWD/tests/py/schemathesis.toml
 rm -rf "$work"
 mkdir -p "$work"
 
@@ -48,6 +49,7 @@ for api in r0 v1; do
     r0) key="Bearer $token" ;;
     v1) key=$token ;;
   esac
-  MATRIX_API_KEY=$key "$st" --config-file tests/py/schemathesis.toml run "$work/bundle/$api.json" \
-    --url "$base" --request-timeout 10 --report junit --report-dir "$work/report-$api" "$@"
+  # Run inside $work, where Hypothesis leaves its example database.
+  (cd "$work" && MATRIX_API_KEY=$key "$st" --config-file "$config" run "bundle/$api.json" \
+    --url "$base" --request-timeout 10 --report junit --report-dir "report-$api" "$@")
 done
