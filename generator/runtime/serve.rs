@@ -52,7 +52,8 @@ pub struct ServeOptions {
 }
 
 impl Default for ServeOptions {
-    /// What a homeserver would pick: Synapse and nginx use similar figures.
+    /// Figures for a public homeserver: generous to slow mobile clients,
+    /// short enough that idle or stalled sockets do not pile up.
     fn default() -> Self {
         ServeOptions {
             header_read_timeout: Duration::from_secs(30),
