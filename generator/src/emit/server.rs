@@ -15,7 +15,7 @@ mod rules;
 
 use super::{docs, ident, op_docs, ty_tokens};
 use crate::ir::types::{Ty, TypeDef};
-use crate::ir::{ApiIr, Auth, OperationIr, ParamIr, ResponseType};
+use crate::ir::{ApiIr, Auth, BodyIr, OperationIr, ParamIr, ResponseType};
 use routes::routes;
 use rules::{body_rules, enum_values, is_object};
 
@@ -234,28 +234,31 @@ fn caller(op: &OperationIr, trait_name: &str, types: &BTreeMap<String, TypeDef>)
             .map(|p| query_field(p, &declared, types));
         quote!(let query = types::#query_type { #(#fields)* };)
     });
-    let body = op.body.as_ref().map(|body| {
-        if body.binary {
-            quote!(let body = request.binary();)
-        } else {
-            let required = body.required;
-            let rules = body_rules(&body.ty, types);
-            let rules = quote!(&[#(#rules),*]);
-            if is_object(&body.ty, types, 0) {
-                quote!(let body = request.json_object(#required, #rules)?;)
-            } else {
-                quote!(let body = request.json(#required, #rules)?;)
-            }
-        }
-    });
+    let body = op.body.as_ref().map(|body| read_body(body, types));
     let args: Vec<_> = arguments(op, &TokenStream::new())
         .into_iter()
         .map(|(name, _)| name)
         .collect();
     let allow_deprecated = op.deprecated.then(|| quote!(#[allow(deprecated)]));
     let call = quote!(#trait_name::#method(service, #(#args),*).await?);
-    // A response with no body is not bound to a variable (clippy: `let_unit_value`).
-    let (call, respond) = match &op.response_type {
+    let (call, respond) = call_and_respond(op, call);
+    quote! {
+        #allow_deprecated
+        async fn #name<S: Service>(service: &S, #request_param: RequestParts) -> Result<Response, MatrixError> {
+            #auth
+            #(#path)*
+            #query
+            #body
+            #call
+            Ok(#respond)
+        }
+    }
+}
+
+/// The trait call and the response written from its result. A response with
+/// no body is not bound to a variable (clippy: `let_unit_value`).
+fn call_and_respond(op: &OperationIr, call: TokenStream) -> (TokenStream, TokenStream) {
+    match &op.response_type {
         ResponseType::Single {
             status,
             ty: Ty::Unit,
@@ -293,17 +296,22 @@ fn caller(op: &OperationIr, trait_name: &str, types: &BTreeMap<String, TypeDef>)
                 quote!(match response { #(#arms)* }),
             )
         }
-    };
-    quote! {
-        #allow_deprecated
-        async fn #name<S: Service>(service: &S, #request_param: RequestParts) -> Result<Response, MatrixError> {
-            #auth
-            #(#path)*
-            #query
-            #body
-            #call
-            Ok(#respond)
-        }
+    }
+}
+
+/// The statement reading a body: bytes as they are, or JSON checked against
+/// the schema's rules and, for objects, refused unless it is an object.
+fn read_body(body: &BodyIr, types: &BTreeMap<String, TypeDef>) -> TokenStream {
+    if body.binary {
+        return quote!(let body = request.binary(););
+    }
+    let required = body.required;
+    let rules = body_rules(&body.ty, types);
+    let rules = quote!(&[#(#rules),*]);
+    if is_object(&body.ty, types, 0) {
+        quote!(let body = request.json_object(#required, #rules)?;)
+    } else {
+        quote!(let body = request.json(#required, #rules)?;)
     }
 }
 

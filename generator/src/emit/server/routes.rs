@@ -53,37 +53,7 @@ pub fn routes(api: &ApiIr) -> (Vec<TokenStream>, Vec<TokenStream>) {
                     .join("_or_"),
             }
         );
-        let has_params = path.contains('{');
-        let path_arg = if has_params {
-            quote!(path: Result<Path<Vec<(String, String)>>, PathRejection>,)
-        } else {
-            quote!()
-        };
-        let names = ops[0].path_params.iter().map(|p| &p.wire);
-        let path_value = if has_params {
-            quote!(path)
-        } else {
-            quote!(Vec::new())
-        };
-        let read_path = has_params.then(|| {
-            quote! {
-                let path = match path_params(path, &[#(#names),*]) {
-                    Ok(path) => path,
-                    Err(error) => return error.into_response(),
-                };
-            }
-        });
-        let call = dispatch(ops);
-        handlers.push(quote! {
-            async fn #handler<S: Service>(State(service): State<Arc<S>>, #path_arg request: Request) -> Response {
-                #read_path
-                let request = match RequestParts::read(#path_value, request).await {
-                    Ok(request) => request,
-                    Err(error) => return error.into_response(),
-                };
-                respond(#call)
-            }
-        });
+        handlers.push(handler_fn(&handler, path, ops));
         let mut paths = vec![axum_path(path)];
         for op in ops {
             paths.extend(op.aliases.iter().map(|a| axum_path(a)));
@@ -128,6 +98,42 @@ pub fn routes(api: &ApiIr) -> (Vec<TokenStream>, Vec<TokenStream>) {
         })
         .collect();
     (handlers, registrations)
+}
+
+/// The axum handler of one route: reads the path parameters and the request,
+/// then calls the operation the request is for.
+fn handler_fn(handler: &proc_macro2::Ident, path: &str, ops: &[&OperationIr]) -> TokenStream {
+    let has_params = path.contains('{');
+    let path_arg = if has_params {
+        quote!(path: Result<Path<Vec<(String, String)>>, PathRejection>,)
+    } else {
+        quote!()
+    };
+    let names = ops[0].path_params.iter().map(|p| &p.wire);
+    let path_value = if has_params {
+        quote!(path)
+    } else {
+        quote!(Vec::new())
+    };
+    let read_path = has_params.then(|| {
+        quote! {
+            let path = match path_params(path, &[#(#names),*]) {
+                Ok(path) => path,
+                Err(error) => return error.into_response(),
+            };
+        }
+    });
+    let call = dispatch(ops);
+    quote! {
+        async fn #handler<S: Service>(State(service): State<Arc<S>>, #path_arg request: Request) -> Response {
+            #read_path
+            let request = match RequestParts::read(#path_value, request).await {
+                Ok(request) => request,
+                Err(error) => return error.into_response(),
+            };
+            respond(#call)
+        }
+    }
 }
 
 /// The call for a route; several operations on one route are told apart by
