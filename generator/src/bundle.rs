@@ -5,6 +5,10 @@
 //! are written as one operation: its body is a `oneOf` of their bodies, its
 //! parameters and responses the union of theirs, and `x-matrix-operations`
 //! holds each original operation whole, with the rule that tells it apart.
+//!
+//! The written bundle also declares the errors the generated server's runtime
+//! answers with by itself ([`with_runtime_errors`]), so that a generic client
+//! (schemathesis, say) sees no status the document does not mention.
 
 use indexmap::IndexMap;
 use openapiv3::{Operation as OaOperation, PathItem, Paths, ReferenceOr};
@@ -176,5 +180,169 @@ fn parameter_data_mut(p: &mut openapiv3::Parameter) -> &mut openapiv3::Parameter
         | openapiv3::Parameter::Header { parameter_data, .. }
         | openapiv3::Parameter::Path { parameter_data, .. }
         | openapiv3::Parameter::Cookie { parameter_data, .. } => parameter_data,
+    }
+}
+
+/// `openapi` with the responses the generated server gives before the
+/// implementation runs, for operations that do not declare that status
+/// already (a declared one is the spec's to describe):
+///
+/// * 400 where a request has a body or parameters: `M_NOT_JSON` (missing,
+///   unreadable or not JSON), `M_BAD_JSON` (the wrong shape),
+///   `M_MISSING_PARAM`, `M_INVALID_PARAM`;
+/// * 401 `M_MISSING_TOKEN` where an access token is required;
+/// * 413 `M_TOO_LARGE` where a request has a body.
+///
+/// Each added response is marked `x-matrix-runtime: true`. Only the written
+/// bundle gets them: the model the generator reads stays as the spec says.
+pub fn with_runtime_errors(openapi: &openapiv3::OpenAPI) -> openapiv3::OpenAPI {
+    let mut openapi = openapi.clone();
+    let global_security = openapi.security.clone();
+    for item in openapi.paths.paths.values_mut() {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        let path_params = !item.parameters.is_empty();
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+        ];
+        for op in operations.into_iter().flatten() {
+            let security = op.security.as_ref().or(global_security.as_ref());
+            let token_required =
+                security.is_some_and(|reqs| !reqs.is_empty() && reqs.iter().all(|r| !r.is_empty()));
+            let has_body = op.request_body.is_some();
+            let has_params = path_params || !op.parameters.is_empty();
+            if has_body || has_params {
+                declare(
+                    op,
+                    400,
+                    "The request is malformed: `M_NOT_JSON` (a body that is missing, \
+                    unreadable or not JSON), `M_BAD_JSON` (a body of the wrong shape), \
+                    `M_MISSING_PARAM` or `M_INVALID_PARAM`.",
+                );
+            }
+            if token_required {
+                declare(op, 401, "`M_MISSING_TOKEN`: no access token was given.");
+            }
+            if has_body {
+                declare(
+                    op,
+                    413,
+                    "`M_TOO_LARGE`: the request body is over the server's limit.",
+                );
+            }
+        }
+    }
+    openapi
+}
+
+fn declare(op: &mut OaOperation, status: u16, description: &str) {
+    let code = openapiv3::StatusCode::Code(status);
+    if op.responses.responses.contains_key(&code) {
+        return;
+    }
+    let schema: openapiv3::Schema = serde_json::from_value(json!({
+        "type": "object",
+        "required": ["errcode"],
+        "properties": {
+            "errcode": { "type": "string" },
+            "error": { "type": "string" },
+        },
+    }))
+    .unwrap_or_else(|_| openapiv3::Schema {
+        schema_data: Default::default(),
+        schema_kind: openapiv3::SchemaKind::Any(Default::default()),
+    });
+    let mut response = openapiv3::Response {
+        description: format!("Answered by the server runtime. {description}"),
+        ..Default::default()
+    };
+    response.content.insert(
+        "application/json".to_owned(),
+        openapiv3::MediaType {
+            schema: Some(ReferenceOr::Item(schema)),
+            ..Default::default()
+        },
+    );
+    response
+        .extensions
+        .insert("x-matrix-runtime".to_owned(), json!(true));
+    op.responses
+        .responses
+        .insert(code, ReferenceOr::Item(response));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api() -> openapiv3::OpenAPI {
+        serde_json::from_value(json!({
+            "openapi": "3.0.3",
+            "info": { "title": "t", "version": "1" },
+            "paths": {
+                "/versions": { "get": { "responses": { "200": { "description": "ok" } } } },
+                "/rooms/{roomId}/kick": { "post": {
+                    "security": [{ "accessToken": [] }],
+                    "parameters": [{ "name": "roomId", "in": "path", "required": true,
+                                     "schema": { "type": "string" } }],
+                    "requestBody": { "content": { "application/json": {
+                        "schema": { "type": "object" } } } },
+                    "responses": {
+                        "200": { "description": "ok" },
+                        "400": { "description": "The spec's own." }
+                    }
+                } },
+                "/profile": { "get": {
+                    "security": [{}, { "accessToken": [] }],
+                    "responses": { "200": { "description": "ok" } }
+                } }
+            }
+        }))
+        .unwrap()
+    }
+
+    fn statuses(openapi: &openapiv3::OpenAPI, path: &str) -> Vec<(String, bool)> {
+        let ReferenceOr::Item(item) = &openapi.paths.paths[path] else {
+            panic!("{path} is a reference")
+        };
+        let op = item.get.as_ref().or(item.post.as_ref()).unwrap();
+        op.responses
+            .responses
+            .iter()
+            .map(|(code, response)| {
+                let ReferenceOr::Item(response) = response else {
+                    panic!("a reference")
+                };
+                let added = response.extensions.contains_key("x-matrix-runtime");
+                (code.to_string(), added)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn runtime_errors_are_added_where_undeclared() {
+        let with = with_runtime_errors(&api());
+        // Nothing to read, no token needed: nothing added.
+        assert_eq!(statuses(&with, "/versions"), [("200".into(), false)]);
+        // The spec's 400 stays as it is; 401 and 413 are added.
+        assert_eq!(
+            statuses(&with, "/rooms/{roomId}/kick"),
+            [
+                ("200".into(), false),
+                ("400".into(), false),
+                ("401".into(), true),
+                ("413".into(), true)
+            ]
+        );
+        // An optional token (`{}` among the requirements) never yields 401.
+        assert_eq!(statuses(&with, "/profile"), [("200".into(), false)]);
     }
 }

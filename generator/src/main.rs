@@ -244,7 +244,8 @@ fn bundle(spec: &SpecArgs, out: &Path, check: bool) -> Result<(), Box<Diagnostic
         .iter()
         .map(|api| {
             let name = format!("{}.json", api.name.replace('/', "_"));
-            let json = serde_json::to_string_pretty(&api.openapi).map_err(|e| {
+            let openapi = matrix_codegen::bundle::with_runtime_errors(&api.openapi);
+            let json = serde_json::to_string_pretty(&openapi).map_err(|e| {
                 Diagnostic::general(format!("cannot write the `{}` bundle: {e}", api.name))
             })?;
             Ok((name, json + "\n"))

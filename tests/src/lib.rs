@@ -12,6 +12,7 @@ pub mod v1;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use matrix_api::runtime::server::{serve, ServeOptions};
 use matrix_api::runtime::{Auth, MatrixError};
 use rooms::Homeserver;
 
@@ -49,20 +50,29 @@ impl MembershipServer {
         matrix_api::runtime::server::finish(routes).with_state(Arc::new(self.clone()))
     }
 
-    /// Serves on `addr` (port 0 for any free port); returns the bound address.
-    /// The r0 API also answers under `/_matrix/client/v3`, its later name, as
-    /// Synapse does: clients such as matrix-nio speak only v3.
+    /// Serves on `addr` (port 0 for any free port) with the runtime's default
+    /// limits; returns the bound address.
     pub async fn serve(
         &self,
         addr: SocketAddr,
     ) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
+        self.serve_with(addr, ServeOptions::default()).await
+    }
+
+    /// Serves on `addr` with `options` (timeouts, connection cap). The r0 API
+    /// also answers under `/_matrix/client/v3`, its later name, as Synapse
+    /// does: clients such as matrix-nio speak only v3.
+    pub async fn serve_with(
+        &self,
+        addr: SocketAddr,
+        options: ServeOptions,
+    ) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let bound = listener.local_addr()?;
         let app = tower::util::MapRequest::new(self.router(), v3_as_r0);
-        let service = axum::ServiceExt::<axum::extract::Request>::into_make_service(app);
         let task = tokio::spawn(async move {
             // Serving ends only with the task.
-            let _ = axum::serve(listener, service).await;
+            let _ = serve(listener, app, options).await;
         });
         Ok((bound, task))
     }

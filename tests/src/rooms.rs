@@ -192,7 +192,10 @@ impl Homeserver {
                 password: password.map(str::to_owned),
             },
         );
-        let token = (!inhibit_login).then(|| self.issue_token(&user_id));
+        let token = match inhibit_login {
+            true => None,
+            false => Some(self.issue_token(&user_id)?),
+        };
         Ok((user_id, token))
     }
 
@@ -205,14 +208,32 @@ impl Homeserver {
         if !matches {
             return Err(MatrixError::forbidden("Invalid username or password"));
         }
-        let token = self.issue_token(&user_id);
+        let token = self.issue_token(&user_id)?;
         Ok((user_id, token))
     }
 
-    fn issue_token(&mut self, user_id: &str) -> String {
-        let token = format!("syt_{}", &self.next('t')[1..7]);
-        self.tokens.insert(token.clone(), user_id.to_owned());
-        token
+    /// A fresh access token: 160 bits from the operating system's CSPRNG, so
+    /// that tokens cannot be guessed from one another, and never one that is
+    /// live already (a collision is astronomically unlikely, but checking is
+    /// cheap). Without randomness no token is issued at all.
+    fn issue_token(&mut self, user_id: &str) -> Result<String, MatrixError> {
+        loop {
+            let mut bytes = [0u8; 20];
+            getrandom::fill(&mut bytes).map_err(|e| {
+                MatrixError::new(500, "M_UNKNOWN", format!("No randomness for a token: {e}"))
+            })?;
+            let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            let token = format!("syt_{hex}");
+            if !self.tokens.contains_key(&token) {
+                self.tokens.insert(token.clone(), user_id.to_owned());
+                return Ok(token);
+            }
+        }
+    }
+
+    /// How many tokens are live.
+    pub fn token_count(&self) -> usize {
+        self.tokens.len()
     }
 
     /// The user a token belongs to: 401 `M_UNKNOWN_TOKEN` for an unknown one.
@@ -300,10 +321,13 @@ impl Homeserver {
         Ok(id_or_alias.to_owned())
     }
 
+    /// An unknown room is 403 `M_FORBIDDEN`, as for a room the caller is not
+    /// in: the room operations declare 403, not 404, and the answer then tells
+    /// an outsider nothing about which rooms exist.
     fn room(&self, room_id: &str) -> Result<&Room, MatrixError> {
         self.rooms
             .get(room_id)
-            .ok_or_else(|| MatrixError::not_found("Unknown room"))
+            .ok_or_else(|| MatrixError::forbidden("You are not in the room"))
     }
 
     fn set_membership(
@@ -484,8 +508,12 @@ impl Homeserver {
         Ok(())
     }
 
+    /// Forgetting a room one never was in does nothing, as in Synapse: the
+    /// operation declares no 403 or 404.
     pub fn forget(&mut self, user: &str, room_id: &str) -> Result<(), MatrixError> {
-        let room = self.room(room_id)?;
+        let Ok(room) = self.room(room_id) else {
+            return Ok(());
+        };
         if matches!(
             room.membership(user),
             Some(Membership::Join | Membership::Invite)

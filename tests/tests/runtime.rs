@@ -74,17 +74,23 @@ async fn the_header_token_wins_over_the_query() {
 
 #[tokio::test]
 async fn bodies() {
-    let empty = parts("/x", &[], "  ").await;
+    let blank = parts("/x", &[], " \n").await;
+    let blank = blank.json::<serde_json::Value>(false, &[]).unwrap_err();
+    assert_eq!(blank.errcode(), "M_NOT_JSON");
+    let empty = parts("/x", &[], "").await;
     assert_eq!(
-        empty.json::<serde_json::Value>().unwrap(),
+        empty.json::<serde_json::Value>(false, &[]).unwrap(),
         serde_json::json!({})
     );
+    // A required body that is absent is not read as `{}`.
+    let missing = empty.json_object::<Change>(true, &[]).unwrap_err();
+    assert_eq!((missing.status, missing.errcode()), (400, "M_NOT_JSON"));
     let body = parts("/x", &[], r#"{"user_id": "@a:b", "reason": "x"}"#).await;
     assert!(body.has_body_fields(&["user_id"]));
     assert!(!body.has_body_fields(&["user_id", "medium"]));
     let not_json = parts("/x", &[], "{")
         .await
-        .json::<serde_json::Value>()
+        .json::<serde_json::Value>(true, &[])
         .unwrap_err();
     assert_eq!(not_json.errcode(), "M_NOT_JSON");
     let binary = parts("/x", &[("content-type", "image/png")], "\u{1}\u{2}")
@@ -94,4 +100,45 @@ async fn bodies() {
         (binary.content_type.as_str(), binary.data.as_slice()),
         ("image/png", &[1u8, 2][..])
     );
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[allow(dead_code)]
+struct Change {
+    user_id: String,
+    reason: Option<String>,
+    inner: Option<Inner>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[allow(dead_code)]
+struct Inner {
+    limit: i64,
+}
+
+#[tokio::test]
+async fn object_bodies_refuse_other_shapes() {
+    // serde's derive reads `["@a:b", null]` as a struct; an object body must not.
+    let array = parts("/x", &[], r#"["@a:b", null, null]"#).await;
+    assert!(array.json::<Change>(true, &[]).is_ok());
+    let refused = array.json_object::<Change>(true, &[]).unwrap_err();
+    assert_eq!((refused.status, refused.errcode()), (400, "M_BAD_JSON"));
+    let scalar = parts("/x", &[], "3").await.json_object::<Change>(true, &[]);
+    assert_eq!(scalar.unwrap_err().errcode(), "M_BAD_JSON");
+}
+
+#[tokio::test]
+async fn bad_json_names_the_field() {
+    let nested = parts(
+        "/x",
+        &[],
+        r#"{"user_id": "@a:b", "inner": {"limit": "ten"}}"#,
+    )
+    .await;
+    let error = nested.json_object::<Change>(true, &[]).unwrap_err();
+    assert_eq!((error.status, error.errcode()), (400, "M_BAD_JSON"));
+    assert!(error.body.error.starts_with("inner.limit: "), "{error}");
+    let missing = parts("/x", &[], r#"{"reason": "x"}"#).await;
+    let error = missing.json_object::<Change>(true, &[]).unwrap_err();
+    assert!(error.body.error.contains("user_id"), "{error}");
 }

@@ -3,10 +3,11 @@
 //! The server side: implement the traits, then serve them with [`router`].
 
 use std::sync::Arc;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Request, State};
 use axum::response::{IntoResponse, Response};
 use super::types;
-use crate::runtime::server::{finish, RequestParts, json_response};
+use crate::runtime::server::{finish, RequestParts, path_params, Rule, json_response};
 use crate::runtime::{Auth, MatrixError};
 
 /// The operations of `r0/banning.yaml`. Each method answers 404 `M_UNRECOGNIZED` until implemented.
@@ -452,9 +453,13 @@ async fn route_create_room<S: Service>(
 
 async fn route_join_room<S: Service>(
     State(service): State<Arc<S>>,
-    Path(path): Path<Vec<(String, String)>>,
+    path: Result<Path<Vec<(String, String)>>, PathRejection>,
     request: Request,
 ) -> Response {
+    let path = match path_params(path, &["roomIdOrAlias"]) {
+        Ok(path) => path,
+        Err(error) => return error.into_response(),
+    };
     let request = match RequestParts::read(path, request).await {
         Ok(request) => request,
         Err(error) => return error.into_response(),
@@ -486,9 +491,13 @@ async fn route_register<S: Service>(
 
 async fn route_ban<S: Service>(
     State(service): State<Arc<S>>,
-    Path(path): Path<Vec<(String, String)>>,
+    path: Result<Path<Vec<(String, String)>>, PathRejection>,
     request: Request,
 ) -> Response {
+    let path = match path_params(path, &["roomId"]) {
+        Ok(path) => path,
+        Err(error) => return error.into_response(),
+    };
     let request = match RequestParts::read(path, request).await {
         Ok(request) => request,
         Err(error) => return error.into_response(),
@@ -498,9 +507,13 @@ async fn route_ban<S: Service>(
 
 async fn route_forget_room<S: Service>(
     State(service): State<Arc<S>>,
-    Path(path): Path<Vec<(String, String)>>,
+    path: Result<Path<Vec<(String, String)>>, PathRejection>,
     request: Request,
 ) -> Response {
+    let path = match path_params(path, &["roomId"]) {
+        Ok(path) => path,
+        Err(error) => return error.into_response(),
+    };
     let request = match RequestParts::read(path, request).await {
         Ok(request) => request,
         Err(error) => return error.into_response(),
@@ -510,9 +523,13 @@ async fn route_forget_room<S: Service>(
 
 async fn route_invite_user_or_invite_by_3pid<S: Service>(
     State(service): State<Arc<S>>,
-    Path(path): Path<Vec<(String, String)>>,
+    path: Result<Path<Vec<(String, String)>>, PathRejection>,
     request: Request,
 ) -> Response {
+    let path = match path_params(path, &["roomId"]) {
+        Ok(path) => path,
+        Err(error) => return error.into_response(),
+    };
     let request = match RequestParts::read(path, request).await {
         Ok(request) => request,
         Err(error) => return error.into_response(),
@@ -530,9 +547,13 @@ async fn route_invite_user_or_invite_by_3pid<S: Service>(
 
 async fn route_join_room_by_id<S: Service>(
     State(service): State<Arc<S>>,
-    Path(path): Path<Vec<(String, String)>>,
+    path: Result<Path<Vec<(String, String)>>, PathRejection>,
     request: Request,
 ) -> Response {
+    let path = match path_params(path, &["roomId"]) {
+        Ok(path) => path,
+        Err(error) => return error.into_response(),
+    };
     let request = match RequestParts::read(path, request).await {
         Ok(request) => request,
         Err(error) => return error.into_response(),
@@ -542,9 +563,13 @@ async fn route_join_room_by_id<S: Service>(
 
 async fn route_get_joined_members_by_room<S: Service>(
     State(service): State<Arc<S>>,
-    Path(path): Path<Vec<(String, String)>>,
+    path: Result<Path<Vec<(String, String)>>, PathRejection>,
     request: Request,
 ) -> Response {
+    let path = match path_params(path, &["roomId"]) {
+        Ok(path) => path,
+        Err(error) => return error.into_response(),
+    };
     let request = match RequestParts::read(path, request).await {
         Ok(request) => request,
         Err(error) => return error.into_response(),
@@ -554,9 +579,13 @@ async fn route_get_joined_members_by_room<S: Service>(
 
 async fn route_kick<S: Service>(
     State(service): State<Arc<S>>,
-    Path(path): Path<Vec<(String, String)>>,
+    path: Result<Path<Vec<(String, String)>>, PathRejection>,
     request: Request,
 ) -> Response {
+    let path = match path_params(path, &["roomId"]) {
+        Ok(path) => path,
+        Err(error) => return error.into_response(),
+    };
     let request = match RequestParts::read(path, request).await {
         Ok(request) => request,
         Err(error) => return error.into_response(),
@@ -566,9 +595,13 @@ async fn route_kick<S: Service>(
 
 async fn route_leave_room<S: Service>(
     State(service): State<Arc<S>>,
-    Path(path): Path<Vec<(String, String)>>,
+    path: Result<Path<Vec<(String, String)>>, PathRejection>,
     request: Request,
 ) -> Response {
+    let path = match path_params(path, &["roomId"]) {
+        Ok(path) => path,
+        Err(error) => return error.into_response(),
+    };
     let request = match RequestParts::read(path, request).await {
         Ok(request) => request,
         Err(error) => return error.into_response(),
@@ -578,9 +611,13 @@ async fn route_leave_room<S: Service>(
 
 async fn route_get_members_by_room<S: Service>(
     State(service): State<Arc<S>>,
-    Path(path): Path<Vec<(String, String)>>,
+    path: Result<Path<Vec<(String, String)>>, PathRejection>,
     request: Request,
 ) -> Response {
+    let path = match path_params(path, &["roomId"]) {
+        Ok(path) => path,
+        Err(error) => return error.into_response(),
+    };
     let request = match RequestParts::read(path, request).await {
         Ok(request) => request,
         Err(error) => return error.into_response(),
@@ -590,9 +627,13 @@ async fn route_get_members_by_room<S: Service>(
 
 async fn route_get_room_state_with_key<S: Service>(
     State(service): State<Arc<S>>,
-    Path(path): Path<Vec<(String, String)>>,
+    path: Result<Path<Vec<(String, String)>>, PathRejection>,
     request: Request,
 ) -> Response {
+    let path = match path_params(path, &["roomId", "eventType", "stateKey"]) {
+        Ok(path) => path,
+        Err(error) => return error.into_response(),
+    };
     let request = match RequestParts::read(path, request).await {
         Ok(request) => request,
         Err(error) => return error.into_response(),
@@ -602,9 +643,13 @@ async fn route_get_room_state_with_key<S: Service>(
 
 async fn route_unban<S: Service>(
     State(service): State<Arc<S>>,
-    Path(path): Path<Vec<(String, String)>>,
+    path: Result<Path<Vec<(String, String)>>, PathRejection>,
     request: Request,
 ) -> Response {
+    let path = match path_params(path, &["roomId"]) {
+        Ok(path) => path,
+        Err(error) => return error.into_response(),
+    };
     let request = match RequestParts::read(path, request).await {
         Ok(request) => request,
         Err(error) => return error.into_response(),
@@ -629,7 +674,7 @@ async fn call_ban<S: Service>(
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
-    let body = request.json()?;
+    let body = request.json_object(true, &[Rule::not_null(&["reason"])])?;
     let response = Banning::ban(service, auth, room_id, body).await?;
     Ok(json_response(200, &response))
 }
@@ -640,7 +685,7 @@ async fn call_unban<S: Service>(
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
-    let body = request.json()?;
+    let body = request.json_object(true, &[Rule::not_null(&["reason"])])?;
     let response = Banning::unban(service, auth, room_id, body).await?;
     Ok(json_response(200, &response))
 }
@@ -650,7 +695,24 @@ async fn call_create_room<S: Service>(
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
-    let body = request.json()?;
+    let body = request
+        .json_object(
+            true,
+            &[
+                Rule::not_null(&["visibility"]),
+                Rule::one_of(&["visibility"], &["public", "private"]),
+                Rule::not_null(&["room_alias_name"]),
+                Rule::not_null(&["name"]),
+                Rule::not_null(&["topic"]),
+                Rule::not_null(&["invite"]),
+                Rule::not_null(&["preset"]),
+                Rule::one_of(
+                    &["preset"],
+                    &["private_chat", "public_chat", "trusted_private_chat"],
+                ),
+                Rule::not_null(&["is_direct"]),
+            ],
+        )?;
     let response = CreateRoom::create_room(service, auth, body).await?;
     Ok(json_response(200, &response))
 }
@@ -661,7 +723,7 @@ async fn call_invite_user<S: Service>(
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
-    let body = request.json()?;
+    let body = request.json_object(true, &[Rule::not_null(&["reason"])])?;
     let response = Inviting::invite_user(service, auth, room_id, body).await?;
     Ok(json_response(200, &response))
 }
@@ -675,7 +737,7 @@ async fn call_join_room<S: Service>(
     let query = types::JoinRoomQuery {
         server_name: request.query_all("server_name")?,
     };
-    let body = request.json()?;
+    let body = request.json_object(false, &[Rule::not_null(&["reason"])])?;
     let response = Joining::join_room(service, auth, room_id_or_alias, query, body)
         .await?;
     Ok(json_response(200, &response))
@@ -687,7 +749,7 @@ async fn call_join_room_by_id<S: Service>(
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
-    let body = request.json()?;
+    let body = request.json_object(false, &[Rule::not_null(&["reason"])])?;
     let response = Joining::join_room_by_id(service, auth, room_id, body).await?;
     Ok(json_response(200, &response))
 }
@@ -698,7 +760,7 @@ async fn call_kick<S: Service>(
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
-    let body = request.json()?;
+    let body = request.json_object(true, &[Rule::not_null(&["reason"])])?;
     let response = Kicking::kick(service, auth, room_id, body).await?;
     Ok(json_response(200, &response))
 }
@@ -719,7 +781,7 @@ async fn call_leave_room<S: Service>(
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
-    let body = request.json()?;
+    let body = request.json_object(false, &[Rule::not_null(&["reason"])])?;
     let response = Leaving::leave_room(service, auth, room_id, body).await?;
     Ok(json_response(200, &response))
 }
@@ -742,8 +804,13 @@ async fn call_get_members_by_room<S: Service>(
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
     let query = types::GetMembersByRoomQuery {
-        membership: request.query("membership")?,
-        not_membership: request.query("not_membership")?,
+        membership: request
+            .query_one_of("membership", &["join", "invite", "knock", "leave", "ban"])?,
+        not_membership: request
+            .query_one_of(
+                "not_membership",
+                &["join", "invite", "knock", "leave", "ban"],
+            )?,
     };
     let response = ListMembers::get_members_by_room(service, auth, room_id, query)
         .await?;
@@ -754,7 +821,19 @@ async fn call_login<S: Service>(
     service: &S,
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
-    let body = request.json()?;
+    let body = request
+        .json_object(
+            true,
+            &[
+                Rule::one_of(&["type"], &["m.login.password", "m.login.token"]),
+                Rule::not_null(&["identifier"]),
+                Rule::not_null(&["identifier", "user"]),
+                Rule::not_null(&["password"]),
+                Rule::not_null(&["token"]),
+                Rule::not_null(&["device_id"]),
+                Rule::not_null(&["initial_device_display_name"]),
+            ],
+        )?;
     let response = Login::login(service, body).await?;
     Ok(json_response(200, &response))
 }
@@ -764,9 +843,21 @@ async fn call_register<S: Service>(
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
     let query = types::RegisterQuery {
-        kind: request.query("kind")?,
+        kind: request.query_one_of("kind", &["user", "guest"])?,
     };
-    let body = request.json()?;
+    let body = request
+        .json_object(
+            true,
+            &[
+                Rule::not_null(&["username"]),
+                Rule::not_null(&["password"]),
+                Rule::not_null(&["device_id"]),
+                Rule::not_null(&["initial_device_display_name"]),
+                Rule::not_null(&["inhibit_login"]),
+                Rule::not_null(&["auth"]),
+                Rule::not_null(&["auth", "session"]),
+            ],
+        )?;
     let response = Registration::register(service, query, body).await?;
     Ok(json_response(200, &response))
 }
@@ -796,7 +887,14 @@ async fn call_invite_by_3pid<S: Service>(
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
-    let body = request.json()?;
+    let body = request
+        .json_object(
+            true,
+            &[
+                Rule::not_null(&["id_access_token"]),
+                Rule::one_of(&["medium"], &["email", "msisdn"]),
+            ],
+        )?;
     let response = ThirdPartyMembership::invite_by_3pid(service, auth, room_id, body)
         .await?;
     Ok(json_response(200, &response))

@@ -7,7 +7,11 @@ mod error;
 #[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "server")]
+mod serve;
+#[cfg(feature = "server")]
 pub mod server;
+#[cfg(feature = "server")]
+mod validate;
 
 pub use error::{ErrorBody, MatrixError};
 

@@ -4,14 +4,19 @@
 //! and writing Matrix responses, with a Matrix error for every way a request
 //! can be wrong.
 
-use axum::body::Body;
-use axum::extract::Request;
+use axum::body::{Body, Bytes};
+use axum::extract::path::ErrorKind;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, Request};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::{Auth, Binary, MatrixError};
+use super::{validate, Auth, Binary, MatrixError};
+
+pub use super::serve::{serve, BodyTimeout, ServeOptions};
+pub use super::validate::{Rule, RuleKind};
 
 /// The largest request body a route reads (larger ones get 413 `M_TOO_LARGE`).
 pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
@@ -32,7 +37,8 @@ pub struct RequestParts {
 }
 
 impl RequestParts {
-    /// Reads the whole request; `path` are the matched path parameters in order.
+    /// Reads the whole request; `path` are the matched path parameters in
+    /// order, as [`path_params`] returns them.
     pub async fn read(path: Vec<(String, String)>, request: Request) -> Result<Self, MatrixError> {
         let path = path.into_iter().map(|(_, value)| value).collect();
         let (parts, body) = request.into_parts();
@@ -41,9 +47,7 @@ impl RequestParts {
             .query()
             .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
             .unwrap_or_default();
-        let body = axum::body::to_bytes(body, MAX_BODY_BYTES)
-            .await
-            .map_err(|_| MatrixError::too_large())?;
+        let body = read_body(body, &parts.headers).await?;
         Ok(RequestParts {
             path,
             query,
@@ -96,6 +100,24 @@ impl RequestParts {
             .transpose()
     }
 
+    /// A query parameter of an open enum, refused (400 `M_INVALID_PARAM`)
+    /// unless it is one of the `values` the spec lists.
+    pub fn query_one_of<T: std::str::FromStr>(
+        &self,
+        name: &str,
+        values: &[&str],
+    ) -> Result<Option<T>, MatrixError> {
+        let listed = self
+            .query
+            .iter()
+            .filter(|(k, _)| k == name)
+            .all(|(_, v)| values.contains(&v.as_str()));
+        if !listed {
+            return Err(MatrixError::invalid_param(name));
+        }
+        self.query(name)
+    }
+
     pub fn query_required<T: std::str::FromStr>(&self, name: &str) -> Result<T, MatrixError> {
         self.query(name)?
             .ok_or_else(|| MatrixError::missing_param(name))
@@ -123,23 +145,47 @@ impl RequestParts {
         self.query.iter().any(|(k, _)| k == name)
     }
 
-    /// The JSON body: 400 `M_NOT_JSON` when it is not JSON, `M_BAD_JSON` when
-    /// it does not fit. An empty body reads as `{}`.
-    pub fn json<T: DeserializeOwned>(&self) -> Result<T, MatrixError> {
-        let value = self.json_value()?;
-        serde_json::from_value(value).map_err(|e| MatrixError::bad_json(e.to_string()))
+    /// The JSON body: 400 `M_NOT_JSON` when it is missing (and `required`)
+    /// or not JSON, `M_BAD_JSON` naming the failing field when it breaks one
+    /// of `rules` or does not fit `T`. A missing optional body reads as `{}`.
+    pub fn json<T: DeserializeOwned>(&self, required: bool, rules: &[Rule]) -> Result<T, MatrixError> {
+        let value = self.json_value(required)?;
+        validate::check(&value, rules)?;
+        deserialize(value)
     }
 
-    fn json_value(&self) -> Result<serde_json::Value, MatrixError> {
-        if self.body.iter().all(u8::is_ascii_whitespace) {
-            return Ok(serde_json::Value::Object(Default::default()));
+    /// Like [`json`](Self::json), for bodies the spec declares as objects:
+    /// serde's derived structs would also accept a JSON array of the fields
+    /// in order, which no Matrix server means to.
+    pub fn json_object<T: DeserializeOwned>(
+        &self,
+        required: bool,
+        rules: &[Rule],
+    ) -> Result<T, MatrixError> {
+        match self.json_value(required)? {
+            value @ serde_json::Value::Object(_) => {
+                validate::check(&value, rules)?;
+                deserialize(value)
+            }
+            _ => Err(MatrixError::bad_json("The body must be a JSON object")),
+        }
+    }
+
+    fn json_value(&self, required: bool) -> Result<serde_json::Value, MatrixError> {
+        // Only an empty body is a missing one: whitespace alone is not JSON.
+        if self.body.is_empty() {
+            return if required {
+                Err(MatrixError::not_json("A JSON body is required"))
+            } else {
+                Ok(serde_json::Value::Object(Default::default()))
+            };
         }
         serde_json::from_slice(&self.body).map_err(|e| MatrixError::not_json(e.to_string()))
     }
 
     /// Whether the body is a JSON object holding all of `fields`.
     pub fn has_body_fields(&self, fields: &[&str]) -> bool {
-        match self.json_value() {
+        match self.json_value(false) {
             Ok(serde_json::Value::Object(object)) => fields.iter().all(|f| object.contains_key(*f)),
             _ => false,
         }
@@ -157,6 +203,92 @@ impl RequestParts {
             data: self.body.to_vec(),
         }
     }
+}
+
+/// The path parameters of a route, or a Matrix error naming the offending
+/// parameter by its spec name: `names` are the spec's names in path order,
+/// where the route itself uses positional names (`p0`, `p1`).
+pub fn path_params(
+    path: Result<Path<Vec<(String, String)>>, PathRejection>,
+    names: &[&str],
+) -> Result<Vec<(String, String)>, MatrixError> {
+    let rejection = match path {
+        Ok(Path(params)) => return Ok(params),
+        Err(rejection) => rejection,
+    };
+    let key = match &rejection {
+        PathRejection::FailedToDeserializePathParams(e) => match e.kind() {
+            ErrorKind::InvalidUtf8InPathParam { key } => Some(key.as_str()),
+            _ => None,
+        },
+        _ => None,
+    };
+    let name = key
+        .and_then(|k| k.strip_prefix('p'))
+        .and_then(|i| i.parse::<usize>().ok())
+        .and_then(|i| names.get(i))
+        .copied();
+    Err(match name {
+        Some(name) => MatrixError::new(
+            400,
+            "M_INVALID_PARAM",
+            format!("Invalid parameter: {name} is not valid UTF-8"),
+        ),
+        None => MatrixError::new(400, "M_INVALID_PARAM", "Invalid path parameters"),
+    })
+}
+
+/// Reads a whole body: 413 `M_TOO_LARGE` only for one over
+/// [`MAX_BODY_BYTES`], 408 when [`serve`]'s body deadline passes, and 400
+/// `M_NOT_JSON` when the bytes cannot be read at all (a malformed chunked
+/// encoding, a connection closed mid-body).
+async fn read_body(body: Body, headers: &HeaderMap) -> Result<Bytes, MatrixError> {
+    use http_body_util::BodyExt;
+
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
+        return Err(MatrixError::too_large());
+    }
+    let mut body = body;
+    let mut bytes = Vec::new();
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(body_error)?;
+        if let Ok(data) = frame.into_data() {
+            if bytes.len() + data.len() > MAX_BODY_BYTES {
+                return Err(MatrixError::too_large());
+            }
+            bytes.extend_from_slice(&data);
+        }
+    }
+    Ok(Bytes::from(bytes))
+}
+
+fn body_error(error: axum::Error) -> MatrixError {
+    let error = error.into_inner();
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&*error);
+    while let Some(e) = cause {
+        if e.is::<BodyTimeout>() {
+            return MatrixError::new(408, "M_UNKNOWN", "Timed out reading the request body");
+        }
+        cause = e.source();
+    }
+    MatrixError::not_json(format!("Could not read the request body: {error}"))
+}
+
+/// Deserializes a body, naming the field that does not fit (`room.name`).
+fn deserialize<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, MatrixError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if path == "." {
+            MatrixError::bad_json(inner.to_string())
+        } else {
+            MatrixError::bad_json(format!("{path}: {inner}"))
+        }
+    })
 }
 
 /// A JSON response with `status`.

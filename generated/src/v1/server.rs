@@ -3,10 +3,11 @@
 //! The server side: implement the traits, then serve them with [`router`].
 
 use std::sync::Arc;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Request, State};
 use axum::response::{IntoResponse, Response};
 use super::types;
-use crate::runtime::server::{finish, RequestParts, json_response};
+use crate::runtime::server::{finish, RequestParts, path_params, Rule, json_response};
 use crate::runtime::{Auth, MatrixError};
 
 /// The operations of `v1/create_room.yaml`. Each method answers 404 `M_UNRECOGNIZED` until implemented.
@@ -198,9 +199,13 @@ async fn route_post_rooms_room_id_invite_membership_or_post_rooms_room_id_invite
     S: Service,
 >(
     State(service): State<Arc<S>>,
-    Path(path): Path<Vec<(String, String)>>,
+    path: Result<Path<Vec<(String, String)>>, PathRejection>,
     request: Request,
 ) -> Response {
+    let path = match path_params(path, &["roomId"]) {
+        Ok(path) => path,
+        Err(error) => return error.into_response(),
+    };
     let request = match RequestParts::read(path, request).await {
         Ok(request) => request,
         Err(error) => return error.into_response(),
@@ -222,9 +227,13 @@ async fn route_post_rooms_room_id_invite_membership_or_post_rooms_room_id_invite
 
 async fn route_post_matrix_client_api_v1_rooms_roomid_join<S: Service>(
     State(service): State<Arc<S>>,
-    Path(path): Path<Vec<(String, String)>>,
+    path: Result<Path<Vec<(String, String)>>, PathRejection>,
     request: Request,
 ) -> Response {
+    let path = match path_params(path, &["roomId"]) {
+        Ok(path) => path,
+        Err(error) => return error.into_response(),
+    };
     let request = match RequestParts::read(path, request).await {
         Ok(request) => request,
         Err(error) => return error.into_response(),
@@ -236,9 +245,13 @@ async fn route_post_matrix_client_api_v1_rooms_roomid_join<S: Service>(
 
 async fn route_post_rooms_room_id_leave<S: Service>(
     State(service): State<Arc<S>>,
-    Path(path): Path<Vec<(String, String)>>,
+    path: Result<Path<Vec<(String, String)>>, PathRejection>,
     request: Request,
 ) -> Response {
+    let path = match path_params(path, &["roomId"]) {
+        Ok(path) => path,
+        Err(error) => return error.into_response(),
+    };
     let request = match RequestParts::read(path, request).await {
         Ok(request) => request,
         Err(error) => return error.into_response(),
@@ -251,7 +264,18 @@ async fn call_post_create_room<S: Service>(
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
-    let body = request.json()?;
+    let body = request
+        .json_object(
+            true,
+            &[
+                Rule::not_null(&["visibility"]),
+                Rule::one_of(&["visibility"], &["public", "private"]),
+                Rule::not_null(&["room_alias_name"]),
+                Rule::not_null(&["name"]),
+                Rule::not_null(&["topic"]),
+                Rule::not_null(&["invite"]),
+            ],
+        )?;
     let response = CreateRoom::post_create_room(service, auth, body).await?;
     Ok(json_response(200, &response))
 }
@@ -260,7 +284,7 @@ async fn call_post_login<S: Service>(
     service: &S,
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
-    let body = request.json()?;
+    let body = request.json_object(true, &[])?;
     let response = Login::post_login(service, body).await?;
     Ok(json_response(200, &response))
 }
@@ -271,7 +295,7 @@ async fn call_post_rooms_room_id_invite_membership<S: Service>(
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
-    let body = request.json()?;
+    let body = request.json_object(true, &[])?;
     let response = Membership::post_rooms_room_id_invite_membership(
             service,
             auth,
@@ -288,7 +312,7 @@ async fn call_post_matrix_client_api_v1_rooms_roomid_join<S: Service>(
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
-    let body = request.json()?;
+    let body = request.json_object(false, &[])?;
     let response = Membership::post_matrix_client_api_v1_rooms_roomid_join(
             service,
             auth,
@@ -305,7 +329,7 @@ async fn call_post_rooms_room_id_leave<S: Service>(
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
-    let body = request.json()?;
+    let body = request.json_object(false, &[])?;
     let response = Membership::post_rooms_room_id_leave(service, auth, room_id, body)
         .await?;
     Ok(json_response(200, &response))
@@ -317,7 +341,7 @@ async fn call_post_rooms_room_id_invite_third_party_membership<S: Service>(
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
-    let body = request.json()?;
+    let body = request.json_object(true, &[])?;
     let response = ThirdPartyMembership::post_rooms_room_id_invite_third_party_membership(
             service,
             auth,

@@ -29,6 +29,8 @@ const RUNTIME: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../runtime/mod.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("server.rs", include_str!("../../runtime/server.rs")),
+    ("serve.rs", include_str!("../../runtime/serve.rs")),
+    ("validate.rs", include_str!("../../runtime/validate.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
 ];
 
@@ -116,7 +118,11 @@ doctest = false
 [features]
 default = ["client", "server"]
 client = ["dep:reqwest", "dep:percent-encoding", "dep:form_urlencoded", "dep:tokio"]
-server = ["dep:axum", "dep:form_urlencoded"]
+server = [
+    "dep:axum", "dep:form_urlencoded", "dep:hyper", "dep:hyper-util", "dep:http-body",
+    "dep:http-body-util", "dep:tower-service", "dep:serde_path_to_error", "dep:tokio",
+    "tokio/net", "tokio/rt",
+]
 # TLS for the client (plain HTTP works without it).
 rustls = ["client", "reqwest/rustls"]
 
@@ -128,6 +134,12 @@ reqwest = {{ version = "0.13", optional = true, default-features = false }}
 percent-encoding = {{ version = "2", optional = true }}
 form_urlencoded = {{ version = "1", optional = true }}
 tokio = {{ version = "1", optional = true, features = ["time"] }}
+hyper = {{ version = "1", optional = true, features = ["http1", "server"] }}
+hyper-util = {{ version = "0.1", optional = true, features = ["tokio"] }}
+http-body = {{ version = "1", optional = true }}
+http-body-util = {{ version = "0.1", optional = true }}
+tower-service = {{ version = "0.3", optional = true }}
+serde_path_to_error = {{ version = "0.1", optional = true }}
 "#,
         source = options.source,
         name = options.name,

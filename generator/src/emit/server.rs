@@ -10,10 +10,14 @@ use std::collections::BTreeMap;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
+mod routes;
+mod rules;
+
 use super::{docs, ident, op_docs, ty_tokens};
-use crate::ir::types::Ty;
-use crate::ir::{ApiIr, Auth, OperationIr, ParamIr, ResponseType};
-use crate::model::Discriminator;
+use crate::ir::types::{Ty, TypeDef};
+use crate::ir::{ApiIr, Auth, BodyIr, OperationIr, ParamIr, ResponseType};
+use routes::routes;
+use rules::{body_rules, enum_values, is_object};
 
 pub fn emit(api: &ApiIr) -> TokenStream {
     let types_scope = quote!(types::);
@@ -38,7 +42,7 @@ pub fn emit(api: &ApiIr) -> TokenStream {
     let callers = api.areas.iter().flat_map(|area| {
         area.operations
             .iter()
-            .map(move |op| caller(op, &area.trait_name))
+            .map(move |op| caller(op, &area.trait_name, &api.types))
     });
     let (handlers, registrations) = routes(api);
     let imports = imports(api);
@@ -102,7 +106,18 @@ fn imports(api: &ApiIr) -> TokenStream {
             }
         })
         .collect();
+    let has_path = ops.iter().any(|op| op.path.contains('{'));
+    let has_rules = ops
+        .iter()
+        .filter_map(|op| op.body.as_ref())
+        .any(|body| !body.binary && !body_rules(&body.ty, &api.types).is_empty());
     let mut helpers = vec![quote!(finish), quote!(RequestParts)];
+    if has_path {
+        helpers.push(quote!(path_params));
+    }
+    if has_rules {
+        helpers.push(quote!(Rule));
+    }
     if responses.iter().any(|(_, binary)| *binary) {
         helpers.push(quote!(binary_response));
     }
@@ -115,10 +130,12 @@ fn imports(api: &ApiIr) -> TokenStream {
     {
         helpers.push(quote!(json_response));
     }
-    let path = ops
-        .iter()
-        .any(|op| op.path.contains('{'))
-        .then(|| quote!(Path,));
+    let path = has_path.then(|| quote!(Path,));
+    let rejection = has_path.then(|| {
+        quote!(
+            use axum::extract::rejection::PathRejection;
+        )
+    });
     let auth = ops
         .iter()
         .any(|op| op.auth != Auth::None)
@@ -129,6 +146,7 @@ fn imports(api: &ApiIr) -> TokenStream {
         )
     });
     quote! {
+        #rejection
         use axum::extract::{#path Request, State};
         use axum::response::{IntoResponse, Response};
 
@@ -183,18 +201,18 @@ fn trait_method(op: &OperationIr, scope: &TokenStream) -> TokenStream {
     }
 }
 
-fn caller_name(op: &OperationIr) -> proc_macro2::Ident {
+pub(crate) fn caller_name(op: &OperationIr) -> proc_macro2::Ident {
     format_ident!("call_{}", bare_name(&op.fn_name))
 }
 
 /// A method name as part of a longer one: not raw, and without the `_` that
-/// keeps a name like `_123` legal (`call_123`, not `call__123`).
-fn bare_name(fn_name: &str) -> &str {
+/// keeps a name legal (`call_n123`, never `call__x`).
+pub(crate) fn bare_name(fn_name: &str) -> &str {
     fn_name.trim_start_matches("r#").trim_start_matches('_')
 }
 
 /// Reads one operation's inputs from a request, calls the trait, writes the response.
-fn caller(op: &OperationIr, trait_name: &str) -> TokenStream {
+fn caller(op: &OperationIr, trait_name: &str, types: &BTreeMap<String, TypeDef>) -> TokenStream {
     let name = caller_name(op);
     let reads_request = op.auth != Auth::None
         || !op.path_params.is_empty()
@@ -221,24 +239,37 @@ fn caller(op: &OperationIr, trait_name: &str) -> TokenStream {
     let query = op.query_type.as_ref().map(|query_type| {
         let query_type = ident(query_type);
         let declared: Vec<&str> = op.query_params.iter().map(|p| p.wire.as_str()).collect();
-        let fields = op.query_params.iter().map(|p| query_field(p, &declared));
+        let fields = op
+            .query_params
+            .iter()
+            .map(|p| query_field(p, &declared, types));
         quote!(let query = types::#query_type { #(#fields)* };)
     });
-    let body = op.body.as_ref().map(|body| {
-        if body.binary {
-            quote!(let body = request.binary();)
-        } else {
-            quote!(let body = request.json()?;)
-        }
-    });
+    let body = op.body.as_ref().map(|body| read_body(body, types));
     let args: Vec<_> = arguments(op, &TokenStream::new())
         .into_iter()
         .map(|(name, _)| name)
         .collect();
     let allow_deprecated = op.deprecated.then(|| quote!(#[allow(deprecated)]));
     let call = quote!(#trait_name::#method(service, #(#args),*).await?);
-    // A response with no body is not bound to a variable (clippy: `let_unit_value`).
-    let (call, respond) = match &op.response_type {
+    let (call, respond) = call_and_respond(op, call);
+    quote! {
+        #allow_deprecated
+        async fn #name<S: Service>(service: &S, #request_param: RequestParts) -> Result<Response, MatrixError> {
+            #auth
+            #(#path)*
+            #query
+            #body
+            #call
+            Ok(#respond)
+        }
+    }
+}
+
+/// The trait call and the response written from its result. A response with
+/// no body is not bound to a variable (clippy: `let_unit_value`).
+fn call_and_respond(op: &OperationIr, call: TokenStream) -> (TokenStream, TokenStream) {
+    match &op.response_type {
         ResponseType::Single {
             status,
             ty: Ty::Unit,
@@ -276,21 +307,26 @@ fn caller(op: &OperationIr, trait_name: &str) -> TokenStream {
                 quote!(match response { #(#arms)* }),
             )
         }
-    };
-    quote! {
-        #allow_deprecated
-        async fn #name<S: Service>(service: &S, #request_param: RequestParts) -> Result<Response, MatrixError> {
-            #auth
-            #(#path)*
-            #query
-            #body
-            #call
-            Ok(#respond)
-        }
     }
 }
 
-fn query_field(p: &ParamIr, declared: &[&str]) -> TokenStream {
+/// The statement reading a body: bytes as they are, or JSON checked against
+/// the schema's rules and, for objects, refused unless it is an object.
+fn read_body(body: &BodyIr, types: &BTreeMap<String, TypeDef>) -> TokenStream {
+    if body.binary {
+        return quote!(let body = request.binary(););
+    }
+    let required = body.required;
+    let rules = body_rules(&body.ty, types);
+    let rules = quote!(&[#(#rules),*]);
+    if is_object(&body.ty, types, 0) {
+        quote!(let body = request.json_object(#required, #rules)?;)
+    } else {
+        quote!(let body = request.json(#required, #rules)?;)
+    }
+}
+
+fn query_field(p: &ParamIr, declared: &[&str], types: &BTreeMap<String, TypeDef>) -> TokenStream {
     let field = ident(&p.ident);
     let wire = &p.wire;
     if p.open_ended {
@@ -298,6 +334,15 @@ fn query_field(p: &ParamIr, declared: &[&str]) -> TokenStream {
     }
     if p.repeated {
         return quote!(#field: request.query_all(#wire)?,);
+    }
+    // Open enums parse any value; the spec's list is checked here.
+    if let Some(values) = enum_values(&p.ty, types) {
+        let read = quote!(request.query_one_of(#wire, &[#(#values),*])?);
+        return if p.required {
+            quote!(#field: #read.ok_or_else(|| MatrixError::missing_param(#wire))?,)
+        } else {
+            quote!(#field: #read,)
+        };
     }
     if p.required {
         quote!(#field: request.query_required(#wire)?,)
@@ -313,143 +358,4 @@ fn write_response(status: u16, ty: &Ty, binary: bool, value: TokenStream) -> Tok
         _ if binary => quote!(binary_response(#status, #value)),
         _ => quote!(json_response(#status, &#value)),
     }
-}
-
-/// `/rooms/{roomId}/kick` -> `/rooms/{p0}/kick`.
-fn axum_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    let mut rest = path;
-    let mut index = 0;
-    while let Some(start) = rest.find('{') {
-        out.push_str(&rest[..start]);
-        let Some(end) = rest[start..].find('}') else {
-            break;
-        };
-        out.push_str(&format!("{{p{index}}}"));
-        index += 1;
-        rest = &rest[start + end + 1..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// One handler per method and path, and the `.route(...)` calls registering them.
-fn routes(api: &ApiIr) -> (Vec<TokenStream>, Vec<TokenStream>) {
-    let mut by_route: BTreeMap<(String, String), Vec<&OperationIr>> = BTreeMap::new();
-    for op in api.areas.iter().flat_map(|a| &a.operations) {
-        by_route
-            // By the route axum sees, so `/h/{x}` and `/h/{y}` share one handler.
-            .entry((axum_path(&op.path), op.method.clone()))
-            .or_default()
-            .push(op);
-    }
-    let mut handlers = Vec::new();
-    // Path (as axum sees it) -> method -> handler.
-    let mut registrations: BTreeMap<String, BTreeMap<String, proc_macro2::Ident>> = BTreeMap::new();
-    for ((path, method), ops) in &by_route {
-        let handler = format_ident!(
-            "route_{}",
-            match ops.as_slice() {
-                [one] => bare_name(&one.fn_name).to_owned(),
-                several => several
-                    .iter()
-                    .map(|o| bare_name(&o.fn_name))
-                    .collect::<Vec<_>>()
-                    .join("_or_"),
-            }
-        );
-        let has_params = path.contains('{');
-        let path_arg = if has_params {
-            quote!(Path(path): Path<Vec<(String, String)>>,)
-        } else {
-            quote!()
-        };
-        let path_value = if has_params {
-            quote!(path)
-        } else {
-            quote!(Vec::new())
-        };
-        let call = dispatch(ops);
-        handlers.push(quote! {
-            async fn #handler<S: Service>(State(service): State<Arc<S>>, #path_arg request: Request) -> Response {
-                let request = match RequestParts::read(#path_value, request).await {
-                    Ok(request) => request,
-                    Err(error) => return error.into_response(),
-                };
-                respond(#call)
-            }
-        });
-        let mut paths = vec![axum_path(path)];
-        for op in ops {
-            paths.extend(op.aliases.iter().map(|a| axum_path(a)));
-        }
-        for p in paths {
-            registrations
-                .entry(p)
-                .or_default()
-                .insert(method.clone(), handler.clone());
-        }
-    }
-    // A trailing parameter may be empty (`/state/m.room.topic/` for an empty
-    // state key); the matcher never matches an empty segment, so such paths
-    // get a route of their own, unless the spec declares that path itself.
-    let empty_tails: Vec<(String, String, proc_macro2::Ident)> = registrations
-        .iter()
-        .filter(|(path, _)| path.ends_with('}'))
-        .flat_map(|(path, methods)| {
-            let tail = path[..=path.rfind('/').unwrap_or(0)].to_owned();
-            methods
-                .iter()
-                .map(move |(method, handler)| (tail.clone(), method.clone(), handler.clone()))
-        })
-        .collect();
-    for (tail, method, handler) in empty_tails {
-        registrations
-            .entry(tail)
-            .or_default()
-            .entry(method)
-            .or_insert(handler);
-    }
-    let registrations = registrations
-        .into_iter()
-        .map(|(path, methods)| {
-            let mut chain = methods.into_iter().map(|(method, handler)| {
-                let method = ident(&method);
-                quote!(#method(#handler::<S>))
-            });
-            let first = chain.next().expect("a route has a method");
-            let rest = chain.map(|c| quote!(.#c));
-            quote!(.route(#path, axum::routing::#first #(#rest)*))
-        })
-        .collect();
-    (handlers, registrations)
-}
-
-/// The call for a route; several operations on one route are told apart by
-/// their discriminators, the fallback (or else the first) taking the rest.
-fn dispatch(ops: &[&OperationIr]) -> TokenStream {
-    let call = |op: &OperationIr| {
-        let caller = caller_name(op);
-        quote!(#caller(service.as_ref(), request).await)
-    };
-    if let [one] = ops {
-        return call(one);
-    }
-    let mut branches = Vec::new();
-    let mut fallback = None;
-    for op in ops {
-        match &op.discriminator {
-            Some(Discriminator::BodyFields(fields)) => {
-                let c = call(op);
-                branches.push(quote!(if request.has_body_fields(&[#(#fields),*]) { #c }));
-            }
-            Some(Discriminator::QueryParam(name)) => {
-                let c = call(op);
-                branches.push(quote!(if request.has_query(#name) { #c }));
-            }
-            Some(Discriminator::Fallback) | None => fallback = Some(call(op)),
-        }
-    }
-    let last = fallback.unwrap_or_else(|| call(ops[0]));
-    quote!(#(#branches else)* { #last })
 }

@@ -1,0 +1,167 @@
+//! The route table: one handler per method and path, registered under
+//! every path that reaches it (aliases, empty trailing parameters).
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{bare_name, caller_name};
+use crate::emit::ident;
+use crate::ir::{ApiIr, OperationIr};
+use crate::model::Discriminator;
+
+/// `/rooms/{roomId}/kick` -> `/rooms/{p0}/kick`.
+fn axum_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut rest = path;
+    let mut index = 0;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
+        out.push_str(&format!("{{p{index}}}"));
+        index += 1;
+        rest = &rest[start + end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// One handler per method and path, and the `.route(...)` calls registering them.
+pub fn routes(api: &ApiIr) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    let mut by_route: BTreeMap<(String, String), Vec<&OperationIr>> = BTreeMap::new();
+    for op in api.areas.iter().flat_map(|a| &a.operations) {
+        by_route
+            // By the route axum sees, so `/h/{x}` and `/h/{y}` share one handler.
+            .entry((axum_path(&op.path), op.method.clone()))
+            .or_default()
+            .push(op);
+    }
+    let mut handlers = Vec::new();
+    // Path (as axum sees it) -> method -> handler.
+    let mut registrations: BTreeMap<String, BTreeMap<String, proc_macro2::Ident>> = BTreeMap::new();
+    for ((path, method), ops) in &by_route {
+        let handler = format_ident!(
+            "route_{}",
+            match ops.as_slice() {
+                [one] => bare_name(&one.fn_name).to_owned(),
+                several => several
+                    .iter()
+                    .map(|o| bare_name(&o.fn_name))
+                    .collect::<Vec<_>>()
+                    .join("_or_"),
+            }
+        );
+        handlers.push(handler_fn(&handler, path, ops));
+        let mut paths = vec![axum_path(path)];
+        for op in ops {
+            paths.extend(op.aliases.iter().map(|a| axum_path(a)));
+        }
+        for p in paths {
+            registrations
+                .entry(p)
+                .or_default()
+                .insert(method.clone(), handler.clone());
+        }
+    }
+    // A trailing parameter may be empty (`/state/m.room.topic/` for an empty
+    // state key); the matcher never matches an empty segment, so such paths
+    // get a route of their own, unless the spec declares that path itself.
+    let empty_tails: Vec<(String, String, proc_macro2::Ident)> = registrations
+        .iter()
+        .filter(|(path, _)| path.ends_with('}'))
+        .flat_map(|(path, methods)| {
+            let tail = path[..=path.rfind('/').unwrap_or(0)].to_owned();
+            methods
+                .iter()
+                .map(move |(method, handler)| (tail.clone(), method.clone(), handler.clone()))
+        })
+        .collect();
+    for (tail, method, handler) in empty_tails {
+        registrations
+            .entry(tail)
+            .or_default()
+            .entry(method)
+            .or_insert(handler);
+    }
+    let registrations = registrations
+        .into_iter()
+        .map(|(path, methods)| {
+            let mut chain = methods.into_iter().map(|(method, handler)| {
+                let method = ident(&method);
+                quote!(#method(#handler::<S>))
+            });
+            let first = chain.next().expect("a route has a method");
+            let rest = chain.map(|c| quote!(.#c));
+            quote!(.route(#path, axum::routing::#first #(#rest)*))
+        })
+        .collect();
+    (handlers, registrations)
+}
+
+/// The axum handler of one route: reads the path parameters and the request,
+/// then calls the operation the request is for.
+fn handler_fn(handler: &proc_macro2::Ident, path: &str, ops: &[&OperationIr]) -> TokenStream {
+    let has_params = path.contains('{');
+    let path_arg = if has_params {
+        quote!(path: Result<Path<Vec<(String, String)>>, PathRejection>,)
+    } else {
+        quote!()
+    };
+    let names = ops[0].path_params.iter().map(|p| &p.wire);
+    let path_value = if has_params {
+        quote!(path)
+    } else {
+        quote!(Vec::new())
+    };
+    let read_path = has_params.then(|| {
+        quote! {
+            let path = match path_params(path, &[#(#names),*]) {
+                Ok(path) => path,
+                Err(error) => return error.into_response(),
+            };
+        }
+    });
+    let call = dispatch(ops);
+    quote! {
+        async fn #handler<S: Service>(State(service): State<Arc<S>>, #path_arg request: Request) -> Response {
+            #read_path
+            let request = match RequestParts::read(#path_value, request).await {
+                Ok(request) => request,
+                Err(error) => return error.into_response(),
+            };
+            respond(#call)
+        }
+    }
+}
+
+/// The call for a route; several operations on one route are told apart by
+/// their discriminators, the fallback (or else the first) taking the rest.
+fn dispatch(ops: &[&OperationIr]) -> TokenStream {
+    let call = |op: &OperationIr| {
+        let caller = caller_name(op);
+        quote!(#caller(service.as_ref(), request).await)
+    };
+    if let [one] = ops {
+        return call(one);
+    }
+    let mut branches = Vec::new();
+    let mut fallback = None;
+    for op in ops {
+        match &op.discriminator {
+            Some(Discriminator::BodyFields(fields)) => {
+                let c = call(op);
+                branches.push(quote!(if request.has_body_fields(&[#(#fields),*]) { #c }));
+            }
+            Some(Discriminator::QueryParam(name)) => {
+                let c = call(op);
+                branches.push(quote!(if request.has_query(#name) { #c }));
+            }
+            Some(Discriminator::Fallback) | None => fallback = Some(call(op)),
+        }
+    }
+    let last = fallback.unwrap_or_else(|| call(ops[0]));
+    quote!(#(#branches else)* { #last })
+}
