@@ -4,6 +4,7 @@
 //! [`load`] -> [`resolve`] -> [`normalize`] -> [`convert`] (the [`model`]) -> [`ir`] ->
 //! [`emit`] -> [`write`]. [`bundle`] writes the model out for other tools.
 pub mod bundle;
+pub mod check;
 pub mod convert;
 pub mod diag;
 pub mod emit;

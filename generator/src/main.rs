@@ -30,6 +30,15 @@ enum Command {
         #[arg(long, default_value = "matrix-api")]
         crate_name: String,
     },
+    /// Report every defect of a spec: the reader's warnings, and examples that do
+    /// not fit their schemas. Exits with 1 under `--deny-warnings` if there is any.
+    Check {
+        #[command(flatten)]
+        spec: SpecArgs,
+        /// `text` for people, `json` for tools.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Write each API as one self-contained OpenAPI 3.0 JSON document.
     Bundle {
         #[command(flatten)]
@@ -38,6 +47,12 @@ enum Command {
         #[arg(long, short)]
         out: PathBuf,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
 }
 
 #[derive(Args)]
@@ -136,6 +151,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Some(Command::Bundle { spec, out }) => bundle(&spec, &out, cli.check),
+        Some(Command::Check { spec, format }) => check(&spec, format),
         Some(Command::Generate {
             spec,
             out,
@@ -234,6 +250,33 @@ fn write_or_check(
             out.display()
         ))))
     }
+}
+
+/// Findings go to standard output, as the command's result; the count to standard error.
+fn check(spec: &SpecArgs, format: Format) -> Result<(), Box<Diagnostic>> {
+    let read = matrix_codegen::read_spec(&spec.read_options())?;
+    let findings = matrix_codegen::check::check(&read);
+    match format {
+        Format::Text => findings.iter().for_each(|f| print!("{f}")),
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&matrix_codegen::check::to_json(&findings))
+                .unwrap_or_default()
+        ),
+    }
+    let from_examples = findings.len() - read.warnings.len();
+    eprintln!(
+        "{} finding(s): {} from reading, {from_examples} example(s) that do not fit their schema",
+        findings.len(),
+        read.warnings.len()
+    );
+    if spec.deny_warnings && !findings.is_empty() {
+        return Err(Box::new(Diagnostic::general(format!(
+            "{} finding(s), and --deny-warnings was given",
+            findings.len()
+        ))));
+    }
+    Ok(())
 }
 
 fn bundle(spec: &SpecArgs, out: &Path, check: bool) -> Result<(), Box<Diagnostic>> {
