@@ -438,3 +438,46 @@ fn a_schema_ref_to_nothing_is_an_error_unless_allowed() {
     assert!(stderr.contains("read as the empty schema"), "{stderr}");
     assert!(stderr.contains("--> api.yaml:7:"), "{stderr}");
 }
+
+#[test]
+fn check_reports_every_finding_located_as_text_or_json() {
+    let args = [
+        "check",
+        "read/build-quirks/api",
+        "--root",
+        "read/build-quirks",
+    ];
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_matrix-codegen"))
+        .args(args)
+        .args(["--format", "json"])
+        .current_dir(fixture(""))
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let findings: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let findings = findings.as_array().unwrap();
+    // The seven readings of the build, then the body example, which is a PDU
+    // and not the `Key` its schema names: a missing required property and two
+    // undeclared ones.
+    assert_eq!(findings.len(), 10, "{findings:#?}");
+    let messages: Vec<&str> = findings[7..]
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(messages[0].ends_with("at `/`: the required property `server_name` is missing"));
+    assert!(messages[1].ends_with("at `/event_id`: the schema does not declare this property"));
+    for finding in findings {
+        assert_eq!(finding["severity"], "warning");
+        assert_eq!(finding["file"], "api.yaml");
+        assert!(finding["line"].as_u64().unwrap() > 0);
+        assert!(finding["pointer"].as_str().unwrap().starts_with("#/"));
+    }
+    let mut denied: Vec<&str> = args.to_vec();
+    denied.push("--deny-warnings");
+    let (code, stderr) = cli(&denied);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("10 finding(s), and --deny-warnings was given"),
+        "{stderr}"
+    );
+}

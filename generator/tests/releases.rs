@@ -105,6 +105,7 @@ fn every_release_reads_and_generates() {
     let tags: Vec<&str> = tags.lines().collect();
     assert_eq!(tags.len(), 44, "the repository's release tags");
     let mut kinds_by_tag = BTreeMap::new();
+    let mut findings_by_tag = BTreeMap::new();
     for tag in &tags {
         let (input, root) = checkout(&repo, tag);
         // The first release refers to a file it never had (`definitions/error.yaml`).
@@ -129,7 +130,18 @@ fn every_release_reads_and_generates() {
             );
         }
         kinds_by_tag.insert(*tag, warning_kinds(&spec));
+        let findings = matrix_codegen::check::check(&spec);
+        findings_by_tag.insert(
+            *tag,
+            (spec.warnings.len(), findings.len() - spec.warnings.len()),
+        );
     }
+    // The README's figures for `check` over the newest release.
+    assert_eq!(
+        findings_by_tag["v1.19"],
+        (2, 15),
+        "v1.19: (from reading, examples)"
+    );
     let seen = |tag: &str, needle: &str| {
         kinds_by_tag[tag]
             .iter()

@@ -89,15 +89,58 @@ impl Check<'_> {
         self.problems.push(format!("at `{at}`: {what}"));
     }
 
+    /// The schema with its `allOf` members laid into it: properties declared
+    /// by several members become the `allOf` of their declarations, so that a
+    /// nested object is checked against everything any member says of it.
+    fn flatten(&self, schema: &J, depth: usize) -> Option<J> {
+        let mut merged = self.resolve(schema, depth)?.clone();
+        let Some(members) = merged
+            .as_object_mut()
+            .and_then(|m| m.remove("allOf"))
+            .and_then(|m| m.as_array().cloned())
+        else {
+            return Some(merged);
+        };
+        for member in &members {
+            let Some(J::Object(member)) = self.flatten(member, depth + 1) else {
+                continue;
+            };
+            let J::Object(into) = &mut merged else {
+                break;
+            };
+            for (key, value) in member {
+                match (key.as_str(), into.get_mut(&key)) {
+                    ("properties", Some(J::Object(ours))) => {
+                        for (name, property) in value.as_object().into_iter().flatten() {
+                            let both = match ours.remove(name) {
+                                Some(earlier) => serde_json::json!({"allOf": [earlier, property]}),
+                                None => property.clone(),
+                            };
+                            ours.insert(name.clone(), both);
+                        }
+                    }
+                    ("required", Some(J::Array(ours))) => {
+                        ours.extend(value.as_array().into_iter().flatten().cloned());
+                    }
+                    (_, Some(_)) => {}
+                    (_, None) => {
+                        into.insert(key, value);
+                    }
+                }
+            }
+        }
+        Some(merged)
+    }
+
     fn value(&mut self, schema: &J, value: &J, at: &str, depth: usize, undeclared: bool) {
-        let Some(schema) = self.resolve(schema, depth).cloned() else {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        let Some(schema) = self.flatten(schema, depth) else {
             return;
         };
         if value.is_null() && schema["nullable"] == J::Bool(true) {
             return;
-        }
-        for member in schema["allOf"].as_array().into_iter().flatten() {
-            self.value(member, value, at, depth + 1, false);
         }
         for key in ["oneOf", "anyOf"] {
             if let Some(members) = schema[key].as_array() {
@@ -138,7 +181,8 @@ impl Check<'_> {
                 components: self.components,
                 problems: Vec::new(),
             };
-            trial.value(member, value, at, depth + 1, true);
+            // Alternatives are told apart by what they require, not by extras.
+            trial.value(member, value, at, depth + 1, false);
             trial.problems.is_empty()
         });
         if !fits {
@@ -164,41 +208,22 @@ impl Check<'_> {
                 }
             }
         }
-        let declared = self.declared(schema, depth);
+        let declared = schema["properties"].as_object();
         let open = schema.get("additionalProperties").is_some()
             || schema.get("x-patternProperties").is_some();
         for (name, item) in entries {
             let place = format!("{at}/{}", name.replace('~', "~0").replace('/', "~1"));
             match schema["properties"].get(name) {
-                Some(property) => self.value(property, item, &place, depth + 1, true),
+                Some(property) => self.value(property, item, &place, depth + 1, undeclared),
                 None => match &schema["additionalProperties"] {
-                    extra @ J::Object(_) => self.value(extra, item, &place, depth + 1, true),
-                    _ if undeclared && !open && !declared.is_empty() => {
-                        if !declared.contains(name) {
-                            self.report(&place, "the schema does not declare this property".into());
-                        }
+                    extra @ J::Object(_) => self.value(extra, item, &place, depth + 1, undeclared),
+                    _ if undeclared && !open && declared.is_some_and(|d| !d.is_empty()) => {
+                        self.report(&place, "the schema does not declare this property".into());
                     }
                     _ => {}
                 },
             }
         }
-    }
-
-    /// Property names of a schema and of its `allOf` members, through refs.
-    fn declared(&self, schema: &J, depth: usize) -> Vec<String> {
-        let Some(schema) = self.resolve(schema, depth) else {
-            return Vec::new();
-        };
-        let mut names: Vec<String> = schema["properties"]
-            .as_object()
-            .map(|p| p.keys().cloned().collect())
-            .unwrap_or_default();
-        for member in schema["allOf"].as_array().into_iter().flatten() {
-            if depth < MAX_DEPTH {
-                names.extend(self.declared(member, depth + 1));
-            }
-        }
-        names
     }
 }
 
