@@ -212,6 +212,10 @@ fn hostile_tree(rng: &mut Rng, dir: &Path) {
     // One route shape under two spellings, on two methods.
     let shared = "  /h/{x}:\n    get:\n      operationId: getH\n      parameters: [{in: path, name: x, type: string, required: true}]\n      responses: {200: {description: ok}}\n  /h/{zz}:\n    put:\n      operationId: putH\n      parameters: [{in: path, name: zz, type: string, required: true}]\n      responses: {200: {description: ok}}\n";
     std::fs::write(dir.join("x_self/shared.yaml"), format!("{HEAD}{shared}")).unwrap();
+    // An API whose operations name no type: its client and server import none.
+    let bare = "  /ping:\n    get:\n      operationId: ping\n      responses: {204: {description: none}}\n";
+    std::fs::create_dir_all(dir.join("bare")).unwrap();
+    std::fs::write(dir.join("bare/api.yaml"), format!("{HEAD}{bare}")).unwrap();
 }
 
 fn seed() -> u64 {
@@ -252,8 +256,8 @@ fn random_hostile_names_and_paths_make_a_crate_that_compiles_and_starts() {
         .collect();
     assert_eq!(
         modules.len(),
-        6,
-        "seed {seed}: five API directories and the runtime: {modules:?}"
+        7,
+        "seed {seed}: six API directories and the runtime: {modules:?}"
     );
     // The crate's own test in each server module builds its router.
     cargo_in_generated("hostile-names", &files, &["test", "--quiet"]);

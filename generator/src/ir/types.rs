@@ -266,7 +266,7 @@ impl<'a> TypeGraph<'a> {
         }
         if shape.is_object() {
             let mut object = ObjectParts::default();
-            self.collect_object(schema, &mut object, 0);
+            self.collect_object(schema, &mut object, 0, &mut BTreeSet::new());
             if object.properties.is_empty() {
                 let ty = match object.additional {
                     Some(AdditionalProperties::Schema(s)) => {
@@ -398,31 +398,53 @@ impl<'a> TypeGraph<'a> {
         }
         match shape.all_of.as_slice() {
             [only] if shape.types.is_empty() => Some(only.clone()),
-            [.., last] if !self.all_of_is_object(&shape.all_of, 0) => Some(last.clone()),
+            [.., last] if !self.all_of_is_object(&shape.all_of, 0, &mut BTreeSet::new()) => {
+                Some(last.clone())
+            }
             _ => None,
         }
     }
 
     /// Whether any member of an `allOf` is an object (through refs and nested `allOf`).
-    fn all_of_is_object(&self, members: &[ReferenceOr<Schema>], depth: usize) -> bool {
+    ///
+    /// Each named schema is looked at once (`seen`): members that name the
+    /// same schema again add nothing, and a spec whose levels each name the
+    /// next twice would otherwise cost two to the power of its depth.
+    fn all_of_is_object(
+        &self,
+        members: &[ReferenceOr<Schema>],
+        depth: usize,
+        seen: &mut BTreeSet<String>,
+    ) -> bool {
         depth < 32
             && members.iter().any(|member| {
                 let schema = match member {
                     ReferenceOr::Item(s) => Some(s),
-                    ReferenceOr::Reference { reference } => self.lookup(reference),
+                    ReferenceOr::Reference { reference } if seen.insert(reference.clone()) => {
+                        self.lookup(reference)
+                    }
+                    ReferenceOr::Reference { .. } => None,
                 };
                 schema.is_some_and(|s| {
                     let shape = Shape::of(s);
                     !shape.properties.is_empty()
                         || shape.additional.is_some()
                         || shape.types.iter().any(|t| t == "object")
-                        || self.all_of_is_object(&shape.all_of, depth + 1)
+                        || self.all_of_is_object(&shape.all_of, depth + 1, seen)
                 })
             })
     }
 
     /// Gathers the properties of an object schema, through `allOf` and refs.
-    fn collect_object(&mut self, schema: &Schema, into: &mut ObjectParts, depth: usize) {
+    ///
+    /// A named schema met twice through `allOf` is merged once (`seen`).
+    fn collect_object(
+        &mut self,
+        schema: &Schema,
+        into: &mut ObjectParts,
+        depth: usize,
+        seen: &mut BTreeSet<String>,
+    ) {
         if depth > 32 {
             return;
         }
@@ -430,10 +452,13 @@ impl<'a> TypeGraph<'a> {
         for member in &shape.all_of {
             let resolved = match member {
                 ReferenceOr::Item(s) => Some(s.clone()),
-                ReferenceOr::Reference { reference } => self.lookup(reference).cloned(),
+                ReferenceOr::Reference { reference } if seen.insert(reference.clone()) => {
+                    self.lookup(reference).cloned()
+                }
+                ReferenceOr::Reference { .. } => None,
             };
             if let Some(s) = resolved {
-                self.collect_object(&s, into, depth + 1);
+                self.collect_object(&s, into, depth + 1, seen);
             }
         }
         for (name, property) in shape.properties {

@@ -43,6 +43,9 @@ impl Resolver<'_> {
         let mut seen = BTreeSet::new();
         let mut current = reference.clone();
         loop {
+            // Each hop is a level: a chain of bare refs thousands long is
+            // stopped by the depth budget, not walked again for every link.
+            self.budget.spend(self.depth + seen.len(), &current)?;
             let target = self.target_of(&current)?;
             if !seen.insert(target.clone()) {
                 return Err(Box::new(Diagnostic::error(
