@@ -112,6 +112,26 @@ pub fn mutation_kinds(case: &Case) -> String {
     kinds.join("+")
 }
 
+/// Mutations that cost time or memory by design, most suspect first.
+const SUSPECTS: &[&str] = &[
+    "fifo",
+    "fan-out",
+    "alias-bomb",
+    "deep-nesting",
+    "ref-chain",
+    "symlink",
+];
+
+/// The mutation most likely behind a hang or a blow-up, so that one FIFO bug
+/// met beside ten different text mutations is one finding, not ten.
+pub fn likely_culprit(case: &Case) -> String {
+    let kinds = mutation_kinds(case);
+    SUSPECTS
+        .iter()
+        .find(|s| kinds.split('+').any(|k| k == **s))
+        .map_or(kinds.clone(), |s| (*s).to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,6 +162,16 @@ mod tests {
             .map(|i| mutation_kinds(&build_case(&seeds, 9, i)))
             .collect();
         assert!(distinct.len() > 10, "{distinct:?}");
+    }
+
+    #[test]
+    fn the_heavy_mutation_is_the_culprit() {
+        let mut case = Case::new("canaryx".into());
+        case.labels = vec!["seed s".into(), "truncate: t".into(), "fifo: f".into()];
+        assert_eq!(mutation_kinds(&case), "fifo+truncate");
+        assert_eq!(likely_culprit(&case), "fifo");
+        case.labels.pop();
+        assert_eq!(likely_culprit(&case), "truncate");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::build::{build_case, mutation_kinds};
+use crate::build::{build_case, likely_culprit};
 use crate::case::Case;
 use crate::check::{self, Context, Violation};
 use crate::report::{copy_dir, keep_finding, Report};
@@ -79,7 +79,7 @@ pub fn run_case(
     let mut names: Vec<String> = case.files.keys().cloned().collect();
     names.push(args[1].clone());
     names.push(dir.path().canonicalize()?.display().to_string());
-    let mutations = mutation_kinds(case);
+    let mutations = likely_culprit(case);
     let cx = Context {
         secret: &case.secret,
         names: &names,

@@ -56,7 +56,7 @@ pub struct Context<'a> {
     pub secret: &'a str,
     /// Names that count as locating an error: the input and the tree's files.
     pub names: &'a [String],
-    /// The mutation kinds of the case, the best key there is for timeouts.
+    /// The mutation most likely behind a hang or blow-up: their deduplication key.
     pub mutations: &'a str,
     pub max_rss_mib: u64,
     /// `work/` before and after the run.

@@ -88,6 +88,12 @@ pub const HOSTILE_TEXTS: &[&str] = &[
     "panicked at fake",
 ];
 
+/// One of `list`, by value: `rng.pick` gives a `&&str`, which does not infer
+/// where a `&str` argument is expected.
+fn one(rng: &mut Rng, list: &[&'static str]) -> &'static str {
+    list[rng.below(list.len())]
+}
+
 const METHODS: &[&str] = &["get", "put", "post", "delete", "patch", "head", "options"];
 
 /// Directory and file names that collide after case or punctuation folding.
@@ -175,7 +181,7 @@ fn template_names(path: &str) -> Vec<String> {
 fn schema_block(rng: &mut Rng, indent: &str) -> String {
     let mut out = format!(
         "{indent}type: object\n{indent}description: {}\n{indent}properties:\n",
-        quote(*rng.pick(HOSTILE_TEXTS))
+        quote(one(rng, HOSTILE_TEXTS))
     );
     for _ in 0..1 + rng.below(4) {
         let kind = *rng.pick(&["string", "integer", "boolean", "object", "array", "null"]);
@@ -186,7 +192,7 @@ fn schema_block(rng: &mut Rng, indent: &str) -> String {
         };
         out.push_str(&format!(
             "{indent}  {}: {{type: {kind}{extra}}}\n",
-            quote(*rng.pick(HOSTILE_NAMES))
+            quote(one(rng, HOSTILE_NAMES))
         ));
     }
     out
@@ -211,7 +217,7 @@ fn swagger(rng: &mut Rng) -> String {
         }
         out.push_str(&format!(
             "        - {{in: query, name: {}, type: string}}\n",
-            quote(*rng.pick(HOSTILE_NAMES))
+            quote(one(rng, HOSTILE_NAMES))
         ));
         out.push_str(&format!("      responses:\n        200:\n          description: ok\n          schema: {{$ref: {}}}\n", quote(&format!("#/definitions/{def}"))));
     }

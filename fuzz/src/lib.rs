@@ -20,6 +20,7 @@ pub mod structure;
 pub mod text;
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// The workspace root, found from where this crate was built.
 pub fn workspace() -> PathBuf {
@@ -40,4 +41,30 @@ pub fn generator_beside(exe: &Path, profile: &str) -> Option<PathBuf> {
         .map(|dir| dir.join(profile).join("matrix-codegen"))
         .chain(exe.parent().map(|dir| dir.join("matrix-codegen")))
         .find(|path| path.is_file())
+}
+
+/// Builds the release `matrix-codegen` (a no-op when it is up to date, so a
+/// stale binary is never fuzzed) and returns it. Cargo cannot build another
+/// package's binary as a dependency on stable, hence the nested cargo.
+pub fn build_release_generator() -> Result<PathBuf, String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let args = [
+        "build",
+        "--release",
+        "-p",
+        "matrix-codegen",
+        "--bin",
+        "matrix-codegen",
+    ];
+    let status = Command::new(cargo)
+        .args(args)
+        .current_dir(workspace())
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err("building the release matrix-codegen failed".to_owned());
+    }
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    generator_beside(&exe, "release")
+        .ok_or_else(|| "no release matrix-codegen in this target directory".to_owned())
 }

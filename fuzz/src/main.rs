@@ -1,13 +1,13 @@
 //! `matrix-codegen-fuzz`: runs a fuzz campaign against the release-built generator.
 
 use std::path::PathBuf;
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
 use matrix_codegen_fuzz::campaign::{run_campaign, Config};
 use matrix_codegen_fuzz::run::Limits;
-use matrix_codegen_fuzz::{corpus, generator_beside, seeds, workspace};
+use matrix_codegen_fuzz::{build_release_generator, corpus, seeds, workspace};
 
 #[derive(Parser)]
 #[command(about = "Mutates spec trees and checks how matrix-codegen fails on them")]
@@ -27,7 +27,7 @@ struct Cli {
     /// Where findings are written (default: target/fuzz-findings).
     #[arg(long)]
     keep: Option<PathBuf>,
-    /// The generator binary (default: the release build, built if missing).
+    /// The generator binary (default: the release build, built or updated first).
     #[arg(long)]
     generator: Option<PathBuf>,
     /// Seconds before a run is killed and counted as a hang.
@@ -46,7 +46,15 @@ struct Cli {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let generator = match cli.generator.clone().map_or_else(release_generator, Ok) {
+    // Absolute, since each run starts in its own case directory.
+    let generator = cli
+        .generator
+        .clone()
+        .map_or_else(build_release_generator, |path| {
+            path.canonicalize()
+                .map_err(|e| format!("{}: {e}", path.display()))
+        });
+    let generator = match generator {
         Ok(path) => path,
         Err(message) => {
             eprintln!("error: {message}");
@@ -92,31 +100,4 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
-}
-
-/// The release `matrix-codegen` beside this binary; built first when missing,
-/// since cargo cannot build another package's binary as a dependency on stable.
-fn release_generator() -> Result<PathBuf, String> {
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    if let Some(path) = generator_beside(&exe, "release") {
-        return Ok(path);
-    }
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = Command::new(cargo)
-        .args([
-            "build",
-            "--release",
-            "-p",
-            "matrix-codegen",
-            "--bin",
-            "matrix-codegen",
-        ])
-        .current_dir(workspace())
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if !status.success() {
-        return Err("building the release matrix-codegen failed".to_owned());
-    }
-    generator_beside(&exe, "release")
-        .ok_or_else(|| "no release matrix-codegen after building it".to_owned())
 }
