@@ -146,7 +146,7 @@ fn substitute(bytes: &[u8], here: &str) -> Vec<u8> {
     out
 }
 
-fn make_fifo(path: &Path) -> io::Result<()> {
+pub fn make_fifo(path: &Path) -> io::Result<()> {
     use rustix::fs::{mknodat, FileType, Mode, CWD};
     mknodat(CWD, path, FileType::Fifo, Mode::from_raw_mode(0o644), 0).map_err(io::Error::from)
 }
