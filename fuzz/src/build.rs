@@ -49,7 +49,9 @@ fn from_seed(seed: &Seed, rng: &mut Rng, secret: String) -> Case {
 /// Applies one mutation, trying others when the one drawn finds nothing to change.
 pub fn mutate_once(case: &mut Case, rng: &mut Rng) {
     for _ in 0..8 {
-        let table = if rng.one_in(4) {
+        // Structure mutations are rarer: the heavy ones hang every case while a
+        // bug stands, and the bugs they find need few cases to show.
+        let table = if rng.one_in(6) {
             STRUCTURE_MUTATORS
         } else {
             TEXT_MUTATORS

@@ -13,8 +13,8 @@ pub const STRUCTURE_MUTATORS: &[(&str, Mutator, usize)] = &[
     ("ref-chain", ref_chain, 1),
     ("deep-nesting", deep_nesting, 1),
     ("fan-out", fan_out, 1),
-    ("file-names", colliding_file_names, 2),
-    ("symlink", link_out, 2),
+    ("file-names", colliding_file_names, 3),
+    ("symlink", link_out, 3),
     ("fifo", fifo, 1),
 ];
 
