@@ -183,8 +183,8 @@ fn is_number(text: &str) -> bool {
     !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// The panic's source location and message up to the first quote, digits
-/// blanked: the same bug reached by different inputs gets one key.
+/// The panic's source location and message, quoted parts and digits blanked:
+/// the same bug reached by different inputs gets one key.
 pub fn panic_kind(stderr: &str) -> String {
     let Some(at) = stderr.find("panicked at ") else {
         return "exit 101, no panic message".to_owned();
@@ -192,11 +192,10 @@ pub fn panic_kind(stderr: &str) -> String {
     let rest = &stderr[at + "panicked at ".len()..];
     let (location, message) = rest.split_once('\n').unwrap_or((rest, ""));
     let location = location.trim_end_matches(':');
-    let message = message.lines().next().unwrap_or("");
-    let message = message.split(['`', '\'', '"']).next().unwrap_or("");
+    let message = mask_quoted(message.lines().next().unwrap_or(""));
     format!(
         "{location}: {}",
-        blank_digits(message).chars().take(80).collect::<String>()
+        message.chars().take(80).collect::<String>()
     )
 }
 
@@ -205,12 +204,29 @@ fn error_kind(stderr: &str) -> String {
         .lines()
         .find(|l| l.starts_with("error"))
         .unwrap_or("(no error line)");
-    // Names inside backticks vary with the input; the sentence around them does not.
-    let mut kind = String::new();
-    for (i, part) in line.split('`').enumerate() {
-        kind.push_str(if i % 2 == 1 { "…" } else { part });
+    mask_quoted(line).chars().take(100).collect()
+}
+
+/// Names inside quotes vary with the input; the sentence around them does not.
+fn mask_quoted(text: &str) -> String {
+    let mut out = String::new();
+    let mut open: Option<char> = None;
+    for c in text.chars() {
+        match open {
+            Some(q) if c == q => {
+                out.push(c);
+                open = None;
+            }
+            Some(_) => {}
+            None if matches!(c, '`' | '"') => {
+                out.push(c);
+                out.push('…');
+                open = Some(c);
+            }
+            None => out.push(c),
+        }
     }
-    blank_digits(&kind).chars().take(100).collect()
+    blank_digits(&out)
 }
 
 fn blank_digits(text: &str) -> String {

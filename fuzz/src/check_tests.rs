@@ -58,7 +58,12 @@ fn a_panic_is_a_finding_keyed_by_its_location() {
     assert!(found.contains(&Invariant::Panic), "{found:?}");
     assert_eq!(
         panic_kind(stderr),
-        "generator/src/resolve.rs:120:30: byte index # is not a char boundary; it is inside "
+        "generator/src/resolve.rs:120:30: byte index # is not a char boundary; it is inside 'é'"
+    );
+    let quoted = "thread 'main' panicked at src/a.rs:1:2:\n\"1A\" is not a valid Ident\n";
+    assert_eq!(
+        panic_kind(quoted),
+        "src/a.rs:1:2: \"…\" is not a valid Ident"
     );
 }
 
@@ -103,7 +108,7 @@ fn an_error_without_a_place_is_a_finding() {
     assert!(is_located("  --> dir/a b.yaml:3:4 at #/x\n", &[]));
     assert_eq!(
         error_kind("error: API `api` has 2 operations\n"),
-        "error: API … has # operations"
+        "error: API `…` has # operations"
     );
 }
 
