@@ -55,6 +55,14 @@ pub fn run(
     };
     // Best effort: a child that already exited cannot be capped and needs no cap.
     let _ = rustix::process::prlimit(Some(pid), rustix::process::Resource::As, cap);
+    // Never reached while this side watches the clock; it ends a busy child
+    // orphaned by a harness that was itself killed mid-run.
+    let seconds = limits.timeout.as_secs() + 5;
+    let cpu = rustix::process::Rlimit {
+        current: Some(seconds),
+        maximum: Some(seconds + 1),
+    };
+    let _ = rustix::process::prlimit(Some(pid), rustix::process::Resource::Cpu, cpu);
     let status_file = format!("/proc/{}/status", child.id());
     let mut outcome = Outcome::default();
     let mut pause = Duration::from_micros(200);
