@@ -27,6 +27,7 @@ pub const HOSTILE_PATHS: &[&str] = &[
     "/x/}",
     "/{{r}}",
     "/h/{x}",
+    "/h/{y}",
     "/h/{x}/",
     "/",
     "",
