@@ -7,6 +7,7 @@ use crate::case::{up_to_case_dir, Case, Entry, CASE_DIR};
 use crate::hostile::HOSTILE_FILE_NAMES;
 use crate::mutate::{graft_ref, Mutator};
 use crate::rng::Rng;
+use crate::text;
 
 pub const STRUCTURE_MUTATORS: &[(&str, Mutator, usize)] = &[
     ("alias-bomb", alias_bomb, 1),
@@ -100,11 +101,17 @@ fn ref_chain(case: &mut Case, rng: &mut Rng) -> Option<String> {
         let from = graft_ref(case, rng, &first, "");
         return Some(format!("$ref chain across {files} files from {from:?}"));
     }
-    let mut text = String::from("definitions:\n");
+    let mut chain = String::new();
     for i in 0..length {
-        text.push_str(&format!("  D{i}: {{$ref: \"#/definitions/D{}\"}}\n", i + 1));
+        chain.push_str(&format!("  D{i}: {{$ref: \"#/definitions/D{}\"}}\n", i + 1));
     }
-    text.push_str(&format!("  D{length}: {{type: string}}\n"));
+    chain.push_str(&format!("  D{length}: {{type: string}}\n"));
+    if rng.one_in(2) {
+        if let Some(label) = chain_in_root(case, rng, &chain) {
+            return Some(format!("$ref chain of {length} {label}"));
+        }
+    }
+    let text = format!("definitions:\n{chain}");
     let at = add_and_graft(
         case,
         rng,
@@ -113,6 +120,29 @@ fn ref_chain(case: &mut Case, rng: &mut Rng) -> Option<String> {
         "#/definitions/D0",
     );
     Some(format!("$ref chain of {length} in {at}"))
+}
+
+/// The chain among a root's own named schemas, which the generator walks
+/// differently from a chain it only meets through a ref into another file.
+fn chain_in_root(case: &mut Case, rng: &mut Rng, chain: &str) -> Option<String> {
+    let root = case.input.clone();
+    let bytes = case.text_mut(&root)?;
+    if !bytes.starts_with(b"swagger") {
+        return None;
+    }
+    let mut lines = text::lines(bytes);
+    match lines.iter().position(|l| l.starts_with(b"definitions:")) {
+        Some(at) if lines[at].trim_ascii_end() == b"definitions:" => {
+            lines.insert(at + 1, chain.as_bytes().to_vec());
+        }
+        Some(_) => return None,
+        None => lines.push(format!("\ndefinitions:\n{chain}").into_bytes()),
+    }
+    *bytes = lines.concat();
+    let from = graft_ref(case, rng, &root, "#/definitions/D0")?;
+    Some(format!(
+        "in the definitions of {root} (reached from {from})"
+    ))
 }
 
 /// One schema nested thousands of levels deep through `allOf`, `items` or `properties`.
@@ -248,6 +278,25 @@ mod tests {
         let text = alias_bomb_text(2, 3);
         assert!(text.contains("l1: &l1 {type: object, properties: {p0: *l0, p1: *l0, p2: *l0}}"));
         assert!(text.contains("l2: &l2"));
+    }
+
+    #[test]
+    fn a_chain_joins_the_root_definitions() {
+        let mut case = Case::new("canaryx".into());
+        let root = "swagger: \"2.0\"\nx:\n  type: object\ndefinitions:\n  A: {type: string}\n";
+        case.files
+            .insert("a.yaml".into(), Entry::File(root.as_bytes().to_vec()));
+        case.input = "a.yaml".into();
+        chain_in_root(&mut case, &mut Rng::new(2), "  D0: {type: string}\n").unwrap();
+        let Some(Entry::File(bytes)) = case.files.get("a.yaml") else {
+            panic!()
+        };
+        let text = String::from_utf8_lossy(bytes);
+        assert!(
+            text.contains("definitions:\n  D0: {type: string}\n  A:"),
+            "{text}"
+        );
+        assert!(text.contains("$ref: \"a.yaml#/definitions/D0\""), "{text}");
     }
 
     #[test]
