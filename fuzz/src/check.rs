@@ -193,6 +193,9 @@ pub fn panic_kind(stderr: &str) -> String {
     let (location, message) = rest.split_once('\n').unwrap_or((rest, ""));
     let location = location.trim_end_matches(':');
     let message = mask_quoted(message.lines().next().unwrap_or(""));
+    // Single quotes are apostrophes as often as quotes; what follows one
+    // (`inside 'é' (bytes 4..6)`) is input, not the kind of bug.
+    let message = message.split('\'').next().unwrap_or("");
     format!(
         "{location}: {}",
         message.chars().take(80).collect::<String>()
@@ -229,10 +232,17 @@ fn mask_quoted(text: &str) -> String {
     blank_digits(&out)
 }
 
+/// Runs of digits become one `#`: indices and sizes vary with the input.
 fn blank_digits(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_ascii_digit() { '#' } else { c })
-        .collect()
+    let mut out = String::new();
+    for c in text.chars() {
+        if !c.is_ascii_digit() {
+            out.push(c);
+        } else if !out.ends_with('#') {
+            out.push('#');
+        }
+    }
+    out
 }
 
 fn first_lines(text: &str, count: usize) -> String {

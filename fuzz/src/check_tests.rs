@@ -58,8 +58,10 @@ fn a_panic_is_a_finding_keyed_by_its_location() {
     assert!(found.contains(&Invariant::Panic), "{found:?}");
     assert_eq!(
         panic_kind(stderr),
-        "generator/src/resolve.rs:120:30: byte index # is not a char boundary; it is inside 'é'"
+        "generator/src/resolve.rs:120:30: byte index # is not a char boundary; it is inside "
     );
+    let other_char = stderr.replace("index 3", "index 17").replace("'é'", "'€'");
+    assert_eq!(panic_kind(&other_char), panic_kind(stderr));
     let quoted = "thread 'main' panicked at src/a.rs:1:2:\n\"1A\" is not a valid Ident\n";
     assert_eq!(
         panic_kind(quoted),
