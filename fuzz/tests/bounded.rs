@@ -50,16 +50,8 @@ fn config(generator: PathBuf, cases: u64) -> Config {
 }
 
 /// The invariants hold for 300 mutated trees over the fixtures, `specs/` and
-/// the corpus. Ignored while the generator has the bugs this campaign finds,
-/// each with a reproducer in `fuzz/regressions/`: panics on operation ids such
-/// as `123`, `1a` or `é`, on `{{%}}` in a description and on a multi-byte char
-/// inside a `%` escape of a ref; a hang on a ref to a FIFO; time and memory
-/// without bound on ref fan-out through examples or `securityDefinitions`;
-/// discovery following a directory link out of the root; "has no operations"
-/// without a location. Run it with `cargo test -p matrix-codegen-fuzz -- --ignored`;
-/// once those are fixed it takes well under a minute on two cores.
+/// the corpus. What earlier campaigns found is kept in `fuzz/regressions/`.
 #[test]
-#[ignore = "fails on known generator bugs until they are fixed; see the README's Fuzzing section"]
 fn a_bounded_campaign_breaks_no_invariant() {
     let report = run_campaign(&config(generator(), 300)).expect("the campaign runs");
     assert_eq!(report.cases, 300);

@@ -117,9 +117,9 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// Ignored until the generator fixes land; each failure names the reproducer.
+/// Every reproducer of an earlier finding now keeps every invariant; a
+/// failure names the reproducer.
 #[test]
-#[ignore = "the reproducers still break their invariants until the generator fixes land"]
 fn regressions_keep_every_invariant() {
     let generator = build_release_generator().unwrap();
     let limits = Limits {
