@@ -189,6 +189,12 @@ fn tree_compiles(tree: &str, api: &str, root: &str) {
         &files,
         &["test", "--quiet", "--all-features", "--", "--nocapture"],
     );
+    // docs.rs builds with every feature; its links must all resolve.
+    cargo_in_generated(
+        tree,
+        &files,
+        &["doc", "--quiet", "--no-deps", "--all-features"],
+    );
     let failures: std::collections::BTreeMap<String, String> = stdout
         .lines()
         .filter_map(|l| l.strip_prefix("FAILURE "))

@@ -366,7 +366,7 @@ pub fn router<S: Service>(service: S) -> axum::Router {
 }
 
 /// The routes of this API without fallbacks, to merge with other APIs'
-/// routes before [`finish`](crate::runtime::server::finish)ing the router.
+/// routes before the router is made whole with [`finish`].
 pub fn routes<S: Service>() -> axum::Router<Arc<S>> {
     axum::Router::new()
         .route(

@@ -253,6 +253,9 @@ pub(crate) fn docs(text: &str) -> TokenStream {
     let mut attrs = Vec::new();
     for line in text.lines() {
         let mut line = shortcodes(line.trim_end());
+        if !in_fence {
+            line = angle_bare_urls(&line);
+        }
         if line.trim_start().starts_with("```") {
             if !in_fence && line.trim_start() == "```" {
                 line = line.replacen("```", "```text", 1);
@@ -278,6 +281,38 @@ pub(crate) fn docs(text: &str) -> TokenStream {
         attrs.push(quote! { #[doc = #line] });
     }
     quote! { #(#attrs)* }
+}
+
+/// Wraps URLs written bare in prose (`"https://example.org/terms.html"`) in
+/// `<...>`, which rustdoc links; bare, they are a `rustdoc::bare_urls` warning.
+/// URLs already in a link, in angle brackets or in inline code are left alone.
+fn angle_bare_urls(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut rest = line;
+    while let Some(start) = ["https://", "http://"]
+        .iter()
+        .filter_map(|scheme| rest.find(scheme))
+        .min()
+    {
+        let before = &rest[..start];
+        out.push_str(before);
+        let in_code = (out.matches('`').count() % 2) == 1;
+        let linked = before.ends_with(['<', '(', '[', '`']);
+        let url_len = rest[start..]
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ')' | '>' | ']' | '`'))
+            .unwrap_or(rest.len() - start);
+        let url = rest[start..start + url_len].trim_end_matches(['.', ',', ';', ':']);
+        if in_code || linked {
+            out.push_str(url);
+        } else {
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+        }
+        rest = &rest[start + url.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The width of a list item's marker (`- `, `* `, `1. `), if `line` starts one.
@@ -370,6 +405,31 @@ pub(crate) fn ty_tokens(ty: &Ty, scope: &TokenStream) -> TokenStream {
         Ty::Named(name) => {
             let name = ident(name);
             quote!(#scope #name)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::angle_bare_urls;
+
+    #[test]
+    fn bare_urls_are_put_in_angle_brackets_and_others_left_alone() {
+        assert_eq!(
+            angle_bare_urls("if this was \"https://example.org/terms.html\", then"),
+            "if this was \"<https://example.org/terms.html>\", then"
+        );
+        assert_eq!(
+            angle_bare_urls("see https://spec.matrix.org."),
+            "see <https://spec.matrix.org>."
+        );
+        for kept in [
+            "[spec](https://spec.matrix.org)",
+            "<https://a.b/c>",
+            "`https://a.b/c`",
+            "`GET https://a.b/c`",
+        ] {
+            assert_eq!(angle_bare_urls(kept), kept);
         }
     }
 }

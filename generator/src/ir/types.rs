@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
+use openapiv3::{AdditionalProperties, AnySchema, ReferenceOr, Schema, SchemaKind, Type};
 
 use crate::names::{member_ident, type_ident, variant_ident, Scope};
 
@@ -469,6 +469,10 @@ impl<'a> TypeGraph<'a> {
                     into.properties.insert(name, property);
                 }
                 // Merged in place, so the field keeps its first position.
+                // A declaration that only annotates (`x-addedInMatrixVersion`, a
+                // description) says nothing of the type: the typed one stands.
+                Some(_) if only_annotates(&property) => {}
+                Some(earlier) if only_annotates(earlier) => *earlier = property,
                 Some(earlier) => {
                     let data = match &property {
                         ReferenceOr::Item(schema) => schema.schema_data.clone(),
@@ -646,6 +650,11 @@ fn format_name<T: std::fmt::Debug>(
     }
 }
 
+/// Whether a schema sets no type, shape or constraint of its own.
+fn only_annotates(schema: &ReferenceOr<Box<Schema>>) -> bool {
+    matches!(schema, ReferenceOr::Item(s) if s.schema_kind == SchemaKind::Any(AnySchema::default()))
+}
+
 fn unbox(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
     match schema {
         ReferenceOr::Reference { reference } => ReferenceOr::Reference {
@@ -691,4 +700,52 @@ fn numbered(used: &mut BTreeSet<String>, wanted: &str, separator: &str) -> Strin
 
 fn unique(used: &mut BTreeSet<String>, wanted: &str) -> String {
     numbered(used, if wanted.is_empty() { "Value" } else { wanted }, "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema(json: serde_json::Value) -> ReferenceOr<Schema> {
+        serde_json::from_value(json).unwrap()
+    }
+
+    /// `/hierarchy`'s rooms: a typed summary, then a member that only says
+    /// since when a property exists. The merged field keeps the type.
+    #[test]
+    fn an_annotation_only_member_does_not_untype_a_property() {
+        let components = indexmap::IndexMap::from([(
+            "RoomSummary".to_owned(),
+            schema(serde_json::json!({
+                "type": "object",
+                "properties": {"room_type": {"type": "string"}, "encryption": {"type": "string"}},
+            })),
+        )]);
+        let mut graph = TypeGraph::new(&components);
+        let inline = schema(serde_json::json!({
+            "allOf": [
+                {"$ref": "#/components/schemas/RoomSummary"},
+                {"type": "object", "properties": {
+                    "room_type": {"x-addedInMatrixVersion": "1.2"},
+                    "encryption": {"description": "Since 1.15."},
+                    "children": {"type": "integer"},
+                }},
+            ]
+        }));
+        let Ty::Named(name) = graph.ty(&inline, "Rooms") else {
+            panic!("the merged object has no name");
+        };
+        let Def::Struct { fields, .. } = &graph.defs[&name].def else {
+            panic!("the merged object is not a struct");
+        };
+        let types: Vec<(&str, &Ty)> = fields.iter().map(|f| (f.wire.as_str(), &f.ty)).collect();
+        assert_eq!(
+            types,
+            [
+                ("room_type", &Ty::String),
+                ("encryption", &Ty::String),
+                ("children", &Ty::Integer),
+            ]
+        );
+    }
 }

@@ -110,6 +110,8 @@ pub fn cargo_in_generated(name: &str, files: &[(String, String)], args: &[&str])
         .args(args)
         .current_dir(&dir)
         .env("CARGO_TARGET_DIR", scratch("target"))
+        // Documentation is part of the output: a broken link fails `cargo doc`.
+        .env("RUSTDOCFLAGS", "-D warnings")
         .output()
         .expect("cargo runs");
     assert!(
