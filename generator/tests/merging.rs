@@ -83,7 +83,7 @@ fn no_merged_property_is_less_typed_than_a_member_declares_it() {
         };
         let mut declared = Vec::new();
         member_properties(schema, components, &mut declared);
-        for (wire, property) in declared.into_iter().filter(|(_, p)| typed(p)) {
+        for (wire, _) in declared.into_iter().filter(|(_, p)| typed(p)) {
             let Some(field) = fields.iter().find(|f| f.wire == wire) else {
                 continue;
             };
