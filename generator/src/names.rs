@@ -4,9 +4,29 @@ use std::collections::BTreeSet;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
-/// `m.room.member` -> `MRoomMember`, `Membership Event Content` -> `MembershipEventContent`.
+/// Acronyms of the Matrix spec that case conversion would cut in the wrong
+/// place, each spelled as the one word it is: `3PIDs` is `3pids` (not
+/// `3pi_ds`), `IdP` is `idp` (not `id_p`), and `3PIDMSISDN` is two words.
+const ACRONYMS: &[(&str, &str)] = &[
+    ("3PIDs", "3pids"),
+    ("3PID", "3pid"),
+    ("MSISDN", "msisdn"),
+    ("IdP", "idp"),
+];
+
+/// `text` with each known acronym set apart as a word of its own.
+fn acronyms_as_words(text: &str) -> String {
+    ACRONYMS
+        .iter()
+        .fold(text.to_owned(), |text, (written, word)| {
+            text.replace(written, &format!(" {word} "))
+        })
+}
+
+/// `m.room.member` -> `MRoomMember`, `Membership Event Content` -> `MembershipEventContent`,
+/// `getAccount3PIDs` -> `GetAccount3pids`.
 pub fn pascal_case(text: &str) -> String {
-    let cleaned: String = text
+    let cleaned: String = acronyms_as_words(text)
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
         .collect();
@@ -14,9 +34,10 @@ pub fn pascal_case(text: &str) -> String {
 }
 
 /// `roomId` -> `room_id`, `m.homeserver` -> `m_homeserver`, `ed25519:0` -> `ed25519_0`,
-/// `inviteBy3PID` -> `invite_by_3pid`.
+/// `inviteBy3PID` -> `invite_by_3pid`, `requestTokenTo3PIDMSISDN` ->
+/// `request_token_to_3pid_msisdn`, `redirectToIdP` -> `redirect_to_idp`.
 pub fn snake_case(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
+    let chars: Vec<char> = acronyms_as_words(text).chars().collect();
     let mut cleaned = String::with_capacity(text.len() + 4);
     for (i, &c) in chars.iter().enumerate() {
         if !c.is_ascii_alphanumeric() {
@@ -228,6 +249,31 @@ pub fn variant_ident(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn acronyms_stay_whole_words() {
+        let cases = [
+            ("getAccount3PIDs", "get_account_3pids", "GetAccount3pids"),
+            (
+                "requestTokenTo3PIDMSISDN",
+                "request_token_to_3pid_msisdn",
+                "RequestTokenTo3pidMsisdn",
+            ),
+            (
+                "requestTokenTo3PIDEmail",
+                "request_token_to_3pid_email",
+                "RequestTokenTo3pidEmail",
+            ),
+            ("redirectToIdP", "redirect_to_idp", "RedirectToIdp"),
+            ("inviteBy3PID", "invite_by_3pid", "InviteBy3pid"),
+            ("roomId", "room_id", "RoomId"),
+            ("ed25519:0", "ed25519_0", "Ed255190"),
+        ];
+        for (spec, snake, pascal) in cases {
+            assert_eq!(snake_case(spec), snake, "{spec}");
+            assert_eq!(pascal_case(spec), pascal, "{spec}");
+        }
+    }
 
     #[test]
     fn names_that_become_one_rust_name_are_numbered_after_being_made_legal() {

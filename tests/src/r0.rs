@@ -147,7 +147,7 @@ impl api::ThirdPartyMembership for MembershipServer {
         &self,
         auth: Auth,
         room_id: String,
-        body: types::InviteBy3PidRequest,
+        body: types::InviteBy3pidRequest,
     ) -> Result<Empty, MatrixError> {
         let user = self.user(&auth)?;
         self.state()

@@ -156,10 +156,10 @@ async fn r0_membership_flow() {
     alice
         .invite_by_3pid(
             &room,
-            &types::InviteBy3PidRequest {
+            &types::InviteBy3pidRequest {
                 id_server: "id.example.org".into(),
                 id_access_token: None,
-                medium: types::InviteBy3PidRequestMedium::Email,
+                medium: types::InviteBy3pidRequestMedium::Email,
                 address: "carol@example.org".into(),
             },
         )

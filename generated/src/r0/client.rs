@@ -400,7 +400,7 @@ impl Client {
     pub async fn invite_by_3pid(
         &self,
         room_id: &str,
-        body: &types::InviteBy3PidRequest,
+        body: &types::InviteBy3pidRequest,
     ) -> Result<serde_json::Map<String, serde_json::Value>, Error> {
         let path = format!("/_matrix/client/r0/rooms/{}/invite", encode_path(room_id));
         let call = Call::new(

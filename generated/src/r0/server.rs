@@ -309,7 +309,7 @@ pub trait ThirdPartyMembership: Send + Sync + 'static {
         &self,
         auth: Auth,
         room_id: String,
-        body: types::InviteBy3PidRequest,
+        body: types::InviteBy3pidRequest,
     ) -> impl std::future::Future<
         Output = Result<serde_json::Map<String, serde_json::Value>, MatrixError>,
     > + Send {

@@ -385,11 +385,11 @@ pub struct GetVersionsResponse {
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct InviteBy3PidRequest {
+pub struct InviteBy3pidRequest {
     pub id_server: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_access_token: Option<String>,
-    pub medium: InviteBy3PidRequestMedium,
+    pub medium: InviteBy3pidRequestMedium,
     pub address: String,
 }
 
@@ -405,7 +405,7 @@ pub struct InviteBy3PidRequest {
     serde::Deserialize
 )]
 #[serde(from = "String", into = "String")]
-pub enum InviteBy3PidRequestMedium {
+pub enum InviteBy3pidRequestMedium {
     /// `email`
     Email,
     /// `msisdn`
@@ -414,7 +414,7 @@ pub enum InviteBy3PidRequestMedium {
     Other(String),
 }
 
-impl InviteBy3PidRequestMedium {
+impl InviteBy3pidRequestMedium {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -425,7 +425,7 @@ impl InviteBy3PidRequestMedium {
     }
 }
 
-impl From<String> for InviteBy3PidRequestMedium {
+impl From<String> for InviteBy3pidRequestMedium {
     fn from(value: String) -> Self {
         match value.as_str() {
             "email" => Self::Email,
@@ -435,29 +435,29 @@ impl From<String> for InviteBy3PidRequestMedium {
     }
 }
 
-impl From<&str> for InviteBy3PidRequestMedium {
+impl From<&str> for InviteBy3pidRequestMedium {
     fn from(value: &str) -> Self {
         Self::from(value.to_owned())
     }
 }
 
-impl From<InviteBy3PidRequestMedium> for String {
-    fn from(value: InviteBy3PidRequestMedium) -> Self {
+impl From<InviteBy3pidRequestMedium> for String {
+    fn from(value: InviteBy3pidRequestMedium) -> Self {
         match value {
-            InviteBy3PidRequestMedium::Other(value) => value,
+            InviteBy3pidRequestMedium::Other(value) => value,
             known => known.as_str().to_owned(),
         }
     }
 }
 
-impl std::str::FromStr for InviteBy3PidRequestMedium {
+impl std::str::FromStr for InviteBy3pidRequestMedium {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 
-impl std::fmt::Display for InviteBy3PidRequestMedium {
+impl std::fmt::Display for InviteBy3pidRequestMedium {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
