@@ -66,6 +66,7 @@ config = {
     "login_via_existing_session": {"enabled": True, "require_ui_auth": False},
     "refreshable_access_token_lifetime": "1h",
     "user_directory": {"search_all_users": True},
+    "room_list_publication_rules": [{"action": "allow"}],
 }
 if appservice_port is not None:
     # Tokens and namespaces the surface test knows (tests/surface/tests/surface/appservice.rs).

@@ -63,8 +63,11 @@ async fn devices(s: &Surface, alice: &User) {
     let one = types::DeleteDeviceRequest {
         auth: Some(password_auth(&alice.id, None)),
     };
-    s.json("deleteDevice", alice.client.delete_device(&second.device, &one))
-        .await;
+    s.json(
+        "deleteDevice",
+        alice.client.delete_device(&second.device, &one),
+    )
+    .await;
     let many = types::DeleteDevicesRequest {
         devices: vec![third.device.clone()],
         auth: Some(password_auth(&alice.id, None)),
@@ -94,9 +97,6 @@ pub async fn endings(s: &Surface) {
         id_server: None,
         erase: Some(false),
     };
-    s.json(
-        "deactivateAccount",
-        user.client.deactivate_account(&body),
-    )
-    .await;
+    s.json("deactivateAccount", user.client.deactivate_account(&body))
+        .await;
 }

@@ -169,9 +169,6 @@ pub async fn streams(s: &Surface, alice: &User, room: &Room) {
         room_id: room.id.clone(),
     };
     s.json("peekEvents", c.peek_events(&peek)).await;
-    s.json(
-        "getNotifications",
-        c.get_notifications(&Default::default()),
-    )
-    .await;
+    s.json("getNotifications", c.get_notifications(&Default::default()))
+        .await;
 }

@@ -32,6 +32,8 @@ pub enum Outcome {
         errcode: String,
         error: String,
     },
+    /// An error status whose body is no Matrix error (a plain 404 page).
+    Http(u16),
     /// The generated client failed on its side (decoding, transport, token).
     Failed(String),
 }
@@ -117,6 +119,7 @@ impl Surface {
                 },
                 None,
             ),
+            Err(Error::Decode { status, .. }) if status >= 400 => (Outcome::Http(status), None),
             Err(other) => (Outcome::Failed(other.to_string()), None),
         };
         self.outcomes

@@ -10,12 +10,17 @@ use serde_json::json;
 use crate::harness::Surface;
 use crate::world::{object, password_auth, unique, User};
 
+/// 32 bytes in unpadded base64, the shape of a Curve25519 or Ed25519 key.
 const KEY: &str = "SurfaceTestKeyAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+const MASTER: &str = "MasterTestKeyAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
 pub async fn devices(s: &Surface, alice: &User, bob: &User) {
     let c = &alice.client;
     let own = |pairs: &[(&str, String)]| -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect()
     };
     let device_keys = types::DeviceKeys {
         user_id: alice.id.clone(),
@@ -57,8 +62,7 @@ pub async fn devices(s: &Surface, alice: &User, bob: &User) {
             from: synced.next_batch.clone(),
             to: synced.next_batch,
         };
-        s.json("getKeysChanges", c.get_keys_changes(&changes))
-            .await;
+        s.json("getKeysChanges", c.get_keys_changes(&changes)).await;
     }
     let message = object(json!({ "body": "psst" }));
     let to_device = types::Body {
@@ -71,14 +75,14 @@ pub async fn devices(s: &Surface, alice: &User, bob: &User) {
 }
 
 async fn cross_signing(s: &Surface, alice: &User) {
-    let key = |usage: types::CrossSigningKeyUsageItem, name: &str| types::CrossSigningKey {
+    let master = types::CrossSigningKey {
         user_id: alice.id.clone(),
-        usage: vec![usage],
-        keys: [(format!("ed25519:{name}{KEY}"), format!("{name}{KEY}"))].into(),
+        usage: vec![types::CrossSigningKeyUsageItem::Master],
+        keys: [(format!("ed25519:{MASTER}"), MASTER.to_owned())].into(),
         signatures: None,
     };
     let body = types::UploadCrossSigningKeysRequest {
-        master_key: Some(key(types::CrossSigningKeyUsageItem::Master, "M")),
+        master_key: Some(master),
         self_signing_key: None,
         user_signing_key: None,
         auth: Some(password_auth(&alice.id, None)),
@@ -91,7 +95,7 @@ async fn cross_signing(s: &Surface, alice: &User) {
         "device_id": alice.device,
         "algorithms": ["m.olm.v1.curve25519-aes-sha2"],
         "keys": { format!("ed25519:{}", alice.device): KEY },
-        "signatures": { &alice.id: { format!("ed25519:M{KEY}"): "bogus" } },
+        "signatures": { &alice.id: { format!("ed25519:{MASTER}"): "bogus" } },
     }));
     let signatures = [(alice.id.clone(), [(alice.device.clone(), signed)].into())].into();
     s.json(
@@ -109,12 +113,18 @@ pub async fn backup(s: &Surface, alice: &User, room: &str) {
         algorithm: types::PostRoomKeysVersionRequestAlgorithm::MMegolmBackupV1Curve25519AesSha2,
         auth_data: auth_data.clone(),
     };
-    let Some(made) = s.json("postRoomKeysVersion", c.post_room_keys_version(&create)).await else {
+    let Some(made) = s
+        .json("postRoomKeysVersion", c.post_room_keys_version(&create))
+        .await
+    else {
         return;
     };
     let v = made.version;
-    s.json("getRoomKeysVersionCurrent", c.get_room_keys_version_current())
-        .await;
+    s.json(
+        "getRoomKeysVersionCurrent",
+        c.get_room_keys_version_current(),
+    )
+    .await;
     s.json("getRoomKeysVersion", c.get_room_keys_version(&v))
         .await;
     let update = types::PutRoomKeysVersionRequest {

@@ -22,9 +22,15 @@ pub async fn serve(port: u16) -> String {
     let app = axum::Router::new()
         .route("/_matrix/app/v1/ping", post(empty))
         .route("/_matrix/app/v1/transactions/{txn}", put(empty))
-        .route("/_matrix/app/v1/thirdparty/protocol/{protocol}", get(protocol))
+        .route(
+            "/_matrix/app/v1/thirdparty/protocol/{protocol}",
+            get(protocol),
+        )
         .route("/_matrix/app/v1/thirdparty/location", get(locations))
-        .route("/_matrix/app/v1/thirdparty/location/{protocol}", get(locations))
+        .route(
+            "/_matrix/app/v1/thirdparty/location/{protocol}",
+            get(locations),
+        )
         .route("/_matrix/app/v1/thirdparty/user", get(users))
         .route("/_matrix/app/v1/thirdparty/user/{protocol}", get(users))
         .route("/_matrix/push/v1/notify", post(notify))

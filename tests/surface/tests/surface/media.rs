@@ -35,7 +35,10 @@ pub async fn run(s: &Surface, alice: &User) {
     let named = types::UploadContentQuery {
         filename: Some("pixel.png".to_owned()),
     };
-    let Some(uploaded) = s.json("uploadContent", c.upload_content(&named, &pixel)).await else {
+    let Some(uploaded) = s
+        .json("uploadContent", c.upload_content(&named, &pixel))
+        .await
+    else {
         return;
     };
     let media_id = uploaded.content_uri.rsplit('/').next().unwrap().to_owned();
@@ -58,8 +61,12 @@ async fn authed(s: &Surface, alice: &User, server: &str, id: &str) {
     s.json("getConfigAuthed", c.get_config_authed()).await;
     let none = Default::default();
     let content = c.get_content_authed(server, id, &none);
-    s.call("getContentAuthed", content, bytes_of!(GetContentAuthedResponse))
-        .await;
+    s.call(
+        "getContentAuthed",
+        content,
+        bytes_of!(GetContentAuthedResponse),
+    )
+    .await;
     let none = Default::default();
     let named = c.get_content_override_name_authed(server, id, "p.png", &none);
     let encode = bytes_of!(GetContentOverrideNameAuthedResponse);

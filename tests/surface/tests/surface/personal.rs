@@ -30,8 +30,7 @@ pub async fn run(s: &Surface, alice: &User, room: &Room) {
         ..Default::default()
     };
     if let Some(made) = s.json("defineFilter", c.define_filter(me, &filter)).await {
-        s.json("getFilter", c.get_filter(me, &made.filter_id))
-            .await;
+        s.json("getFilter", c.get_filter(me, &made.filter_id)).await;
     }
     let presence = types::SetPresenceRequest {
         presence: types::SetPresenceRequestPresence::Online,

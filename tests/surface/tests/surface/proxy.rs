@@ -16,7 +16,6 @@ use axum::response::{IntoResponse, Response};
 /// One answer as Synapse sent it.
 #[derive(Clone, Debug)]
 pub struct Exchange {
-    pub status: u16,
     pub body: Bytes,
 }
 
@@ -97,9 +96,6 @@ async fn forward(State(shared): State<Arc<Shared>>, request: Request) -> Respons
         }
     }
     let body = answer.bytes().await.unwrap_or_default();
-    *shared.last.lock().unwrap() = Some(Exchange {
-        status: status.as_u16(),
-        body: body.clone(),
-    });
+    *shared.last.lock().unwrap() = Some(Exchange { body: body.clone() });
     (status, headers, Body::from(body)).into_response()
 }

@@ -14,7 +14,6 @@ pub struct User {
     pub client: Client,
     pub id: String,
     pub device: String,
-    pub token: String,
 }
 
 impl User {
@@ -82,7 +81,6 @@ pub async fn register(s: &Surface, name: &str) -> (User, Option<String>) {
         client: s.client(&token),
         id: response.user_id,
         device: response.device_id.expect("registration makes a device"),
-        token,
     };
     (user, response.refresh_token)
 }
@@ -112,7 +110,6 @@ pub async fn login(s: &Surface, user: &User) -> User {
         client: s.client(&response.access_token),
         id: response.user_id,
         device: response.device_id,
-        token: response.access_token,
     }
 }
 
@@ -122,7 +119,6 @@ pub async fn admin(s: &Surface, name: &str) -> User {
         client: s.anonymous(),
         id: format!("@{name}:{}", s.server_name),
         device: String::new(),
-        token: String::new(),
     };
     login(s, &template).await
 }
