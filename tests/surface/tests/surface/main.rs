@@ -16,6 +16,7 @@ mod media;
 mod misc;
 mod personal;
 mod proxy;
+mod report;
 mod rooms;
 mod table;
 mod world;
@@ -78,5 +79,5 @@ async fn every_client_server_operation() {
     misc::third_party(&s, &alice).await;
     accounts::endings(&s).await;
 
-    table::check(&s.outcomes());
+    report::check(&s.outcomes());
 }
