@@ -1,10 +1,4 @@
-//! What each operation is expected to end as, and the check against it.
-
-use std::collections::BTreeMap;
-
-use matrix_api::client_server::metadata;
-
-use crate::harness::Outcome;
+//! What each operation is expected to end as (`report.rs` checks it).
 
 /// The expected end of one operation.
 pub enum Expect {
@@ -335,74 +329,3 @@ pub const TABLE: &[(&str, Expect)] = &[
         ),
     ),
 ];
-
-/// Compares the outcomes with the table; prints every dropped field path and
-/// a line per operation, then fails listing every difference.
-pub fn check(outcomes: &BTreeMap<String, Outcome>) {
-    let table: BTreeMap<&str, &Expect> = TABLE.iter().map(|(op, e)| (*op, e)).collect();
-    let mut wrong = Vec::new();
-    for info in metadata::ALL {
-        let op = info.id;
-        let outcome = outcomes.get(op);
-        print_outcome(op, outcome);
-        let Some(expect) = table.get(op) else {
-            wrong.push(format!("{op}: not in the table (ended {outcome:?})"));
-            continue;
-        };
-        if let Matrix(_, why) | Http(_, why) | Skip(why) = expect {
-            println!("    expected because {why}");
-        }
-        if let Some(why) = differs(expect, outcome) {
-            wrong.push(format!("{op}: {why}"));
-        }
-    }
-    for op in table.keys() {
-        if !metadata::ALL.iter().any(|info| info.id == *op) {
-            wrong.push(format!(
-                "{op}: in the table but not an operation of the spec"
-            ));
-        }
-    }
-    assert!(
-        wrong.is_empty(),
-        "{} differences:\n{}",
-        wrong.len(),
-        wrong.join("\n")
-    );
-}
-
-fn differs(expect: &Expect, outcome: Option<&Outcome>) -> Option<String> {
-    match (expect, outcome) {
-        (Skip(_), None) => None,
-        (Skip(_), Some(o)) => Some(format!("the table skips it, but it ran: {o:?}")),
-        (_, None) => Some("never called".to_owned()),
-        (Decoded, Some(Outcome::Decoded { changed, .. })) if changed.is_empty() => None,
-        (Matrix(code, _), Some(Outcome::Matrix { errcode, .. })) if code == errcode => None,
-        (Http(code, _), Some(Outcome::Http(status))) if code == status => None,
-        (_, Some(o)) => Some(format!("ended {o:?}")),
-    }
-}
-
-fn print_outcome(op: &str, outcome: Option<&Outcome>) {
-    match outcome {
-        None => println!("{op}: not run"),
-        Some(Outcome::Decoded { dropped, changed }) => {
-            println!("{op}: decoded");
-            for path in dropped {
-                println!("    dropped {path}");
-            }
-            for path in changed {
-                println!("    changed {path}");
-            }
-        }
-        Some(Outcome::Matrix {
-            status,
-            errcode,
-            error,
-        }) => {
-            println!("{op}: {status} {errcode} {error}")
-        }
-        Some(Outcome::Http(status)) => println!("{op}: HTTP {status}, no Matrix error"),
-        Some(Outcome::Failed(why)) => println!("{op}: client failed: {why}"),
-    }
-}
