@@ -1,0 +1,174 @@
+//! Events: sending, reading back, relations, receipts and the sync streams.
+
+use matrix_api::client_server::types;
+use serde_json::json;
+
+use crate::harness::Surface;
+use crate::rooms::Room;
+use crate::world::{object, unique, User};
+
+/// The events `send` made, for the reads after it.
+pub struct Sent {
+    pub root: String,
+    pub reply: String,
+}
+
+/// Sends a message, a threaded reply to it, and a redacted one.
+pub async fn send(s: &Surface, alice: &User, room: &Room) -> Option<Sent> {
+    let c = &alice.client;
+    let text = object(json!({ "msgtype": "m.text", "body": "hello surface" }));
+    let root = s
+        .json(
+            "sendMessage",
+            c.send_message(&room.id, "m.room.message", &unique("txn"), &text),
+        )
+        .await?
+        .event_id;
+    let reply = object(json!({
+        "msgtype": "m.text",
+        "body": "in a thread",
+        "m.relates_to": { "rel_type": "m.thread", "event_id": root },
+    }));
+    let reply = s
+        .json(
+            "sendMessage",
+            c.send_message(&room.id, "m.room.message", &unique("txn"), &reply),
+        )
+        .await?
+        .event_id;
+    let txn = unique("txn");
+    let doomed = c.send_message(&room.id, "m.room.message", &txn, &text);
+    if let Some(doomed) = s.json("sendMessage", doomed).await {
+        let why = types::RedactEventRequest {
+            reason: Some("Testing".to_owned()),
+        };
+        let txn = unique("txn");
+        let redact = c.redact_event(&room.id, &doomed.event_id, &txn, &why);
+        s.json("redactEvent", redact).await;
+    }
+    Some(Sent { root, reply })
+}
+
+/// Reads the room's events back in every way the API offers (the deprecated
+/// ways too: they are operations of the spec all the same).
+#[allow(deprecated)]
+pub async fn read(s: &Surface, alice: &User, room: &Room, sent: &Sent) {
+    let c = &alice.client;
+    let (id, root) = (&room.id, &sent.root);
+    s.json("getOneRoomEvent", c.get_one_room_event(id, root))
+        .await;
+    s.json("getOneEvent", c.get_one_event(root)).await;
+    let none = Default::default();
+    let around = c.get_event_context(id, root, &none);
+    s.json("getEventContext", around).await;
+    let back = types::GetRoomEventsQuery {
+        from: None,
+        to: None,
+        dir: types::GetRoomEventsDir::B,
+        limit: Some(20),
+        filter: None,
+    };
+    s.json("getRoomEvents", c.get_room_events(id, &back)).await;
+    let none = Default::default();
+    let all = c.get_relating_events(id, root, &none);
+    s.json("getRelatingEvents", all).await;
+    let none = Default::default();
+    let threads = c.get_relating_events_with_rel_type(id, root, "m.thread", &none);
+    s.json("getRelatingEventsWithRelType", threads).await;
+    let none = Default::default();
+    let typed = c.get_relating_events_with_rel_type_and_event_type(
+        id,
+        root,
+        "m.thread",
+        "m.room.message",
+        &none,
+    );
+    s.json("getRelatingEventsWithRelTypeAndEventType", typed)
+        .await;
+    s.json(
+        "getThreadRoots",
+        c.get_thread_roots(id, &Default::default()),
+    )
+    .await;
+    let now = types::GetEventByTimestampQuery {
+        ts: 0,
+        dir: types::GetEventByTimestampDir::F,
+    };
+    s.json("getEventByTimestamp", c.get_event_by_timestamp(id, &now))
+        .await;
+    let search = types::SearchRequest {
+        search_categories: types::Categories {
+            room_events: Some(types::RoomEventsCriteria {
+                search_term: "hello".to_owned(),
+                keys: None,
+                filter: None,
+                order_by: None,
+                event_context: None,
+                include_state: None,
+                groupings: None,
+            }),
+        },
+    };
+    s.json("search", c.search(&Default::default(), &search))
+        .await;
+}
+
+/// Read markers, receipts, typing and reporting, as bob.
+pub async fn markers(s: &Surface, bob: &User, room: &Room, sent: &Sent) {
+    let c = &bob.client;
+    let marker = types::SetReadMarkerRequest {
+        m_fully_read: Some(sent.root.clone()),
+        m_read: Some(sent.root.clone()),
+        m_read_private: None,
+    };
+    s.json("setReadMarker", c.set_read_marker(&room.id, &marker))
+        .await;
+    let unthreaded = types::PostReceiptRequest { thread_id: None };
+    let receipt = c.post_receipt(
+        &room.id,
+        &types::PostReceiptReceiptType::MRead,
+        &sent.reply,
+        &unthreaded,
+    );
+    s.json("postReceipt", receipt).await;
+    let typing = types::SetTypingRequest {
+        typing: true,
+        timeout: Some(1000),
+    };
+    s.json("setTyping", c.set_typing(&room.id, &bob.id, &typing))
+        .await;
+    let report = types::ReportEventRequest {
+        reason: Some("Testing".to_owned()),
+    };
+    s.json("reportEvent", c.report_event(&room.id, &sent.root, &report))
+        .await;
+}
+
+/// The sync family, each with a zero timeout so that none of them waits.
+#[allow(deprecated)]
+pub async fn streams(s: &Surface, alice: &User, room: &Room) {
+    let c = &alice.client;
+    let now = types::SyncTypeQuery {
+        timeout: Some(0),
+        ..Default::default()
+    };
+    s.json("sync", c.sync(&now)).await;
+    let initial = types::InitialSyncQuery {
+        limit: Some(5),
+        archived: None,
+    };
+    s.json("initialSync", c.initial_sync(&initial)).await;
+    let events = types::GetEventsQuery {
+        from: None,
+        timeout: Some(0),
+    };
+    s.json("getEvents", c.get_events(&events)).await;
+    let peek = types::PeekEventsQuery {
+        from: None,
+        timeout: Some(0),
+        room_id: room.id.clone(),
+    };
+    s.json("peekEvents", c.peek_events(&peek)).await;
+    s.json("getNotifications", c.get_notifications(&Default::default()))
+        .await;
+}

@@ -1,0 +1,164 @@
+//! Third-party identifiers, server administration, SSO and application services.
+
+use matrix_api::client_server::types;
+
+use crate::harness::{Encoded, Surface};
+use crate::local::{APPSERVICE_ID, APPSERVICE_TOKEN};
+use crate::world::{password_auth, User};
+
+/// No identity server, email or SMS sender is configured, so these end in
+/// errors; they are still sent, so that each error is Synapse's own.
+#[allow(deprecated)]
+pub async fn third_party_ids(s: &Surface, alice: &User) {
+    let c = &alice.client;
+    s.json("getAccount3PIDs", c.get_account_3pi_ds()).await;
+    let creds = types::ThreePidCredentials {
+        client_secret: "surface-secret".to_owned(),
+        id_server: "127.0.0.1:9".to_owned(),
+        id_access_token: "none".to_owned(),
+        sid: "surface-sid".to_owned(),
+    };
+    let old = types::Post3PiDsRequest {
+        three_pid_creds: creds,
+    };
+    s.json("post3PIDs", c.post_3pi_ds(&old)).await;
+    let add = types::Add3PidRequest {
+        auth: Some(password_auth(&alice.id, None)),
+        client_secret: "surface-secret".to_owned(),
+        sid: "surface-sid".to_owned(),
+    };
+    s.json("add3PID", c.add_3pid(&add)).await;
+    let bind = types::Bind3PidRequest {
+        client_secret: "surface-secret".to_owned(),
+        id_server: "127.0.0.1:9".to_owned(),
+        id_access_token: "none".to_owned(),
+        sid: "surface-sid".to_owned(),
+    };
+    s.json("bind3PID", c.bind_3pid(&bind)).await;
+    let delete = types::Delete3pidFromAccountRequest {
+        id_server: None,
+        medium: types::Delete3pidFromAccountRequestMedium::Email,
+        address: "nobody@localhost".to_owned(),
+    };
+    s.json("delete3pidFromAccount", c.delete3pid_from_account(&delete))
+        .await;
+    let unbind = types::Unbind3pidFromAccountRequest {
+        id_server: Some("127.0.0.1:9".to_owned()),
+        medium: types::Unbind3pidFromAccountRequestMedium::Email,
+        address: "nobody@localhost".to_owned(),
+    };
+    s.json("unbind3pidFromAccount", c.unbind3pid_from_account(&unbind))
+        .await;
+    validation_requests(s, alice).await;
+}
+
+async fn validation_requests(s: &Surface, alice: &User) {
+    let email = types::RequestEmailValidation {
+        client_secret: "surface-secret".to_owned(),
+        email: "nobody@localhost".to_owned(),
+        send_attempt: 1,
+        next_link: None,
+        id_server: None,
+        id_access_token: None,
+    };
+    let sms = types::RequestMsisdnValidation {
+        client_secret: "surface-secret".to_owned(),
+        country: "GB".to_owned(),
+        phone_number: "07700900001".to_owned(),
+        send_attempt: 1,
+        next_link: None,
+        id_server: None,
+        id_access_token: None,
+    };
+    let (c, anon) = (&alice.client, s.anonymous());
+    s.json(
+        "requestTokenTo3PIDEmail",
+        c.request_token_to_3pid_email(&email),
+    )
+    .await;
+    s.json(
+        "requestTokenTo3PIDMSISDN",
+        c.request_token_to_3pidmsisdn(&sms),
+    )
+    .await;
+    s.json(
+        "requestTokenToRegisterEmail",
+        anon.request_token_to_register_email(&email),
+    )
+    .await;
+    s.json(
+        "requestTokenToRegisterMSISDN",
+        anon.request_token_to_register_msisdn(&sms),
+    )
+    .await;
+    s.json(
+        "requestTokenToResetPasswordEmail",
+        anon.request_token_to_reset_password_email(&email),
+    )
+    .await;
+    s.json(
+        "requestTokenToResetPasswordMSISDN",
+        anon.request_token_to_reset_password_msisdn(&sms),
+    )
+    .await;
+}
+
+/// What the admin may do to `target`.
+pub async fn admin(s: &Surface, admin: &User, target: &User) {
+    let c = &admin.client;
+    s.json("getWhoIs", c.get_who_is(&target.id)).await;
+    let lock = types::SetAdminLockUserRequest { locked: false };
+    s.json("setAdminLockUser", c.set_admin_lock_user(&target.id, &lock))
+        .await;
+    s.json("getAdminLockUser", c.get_admin_lock_user(&target.id))
+        .await;
+    let suspend = types::SetAdminSuspendUserRequest { suspended: false };
+    s.json(
+        "setAdminSuspendUser",
+        c.set_admin_suspend_user(&target.id, &suspend),
+    )
+    .await;
+    s.json("getAdminSuspendUser", c.get_admin_suspend_user(&target.id))
+        .await;
+}
+
+/// Single sign-on and the authorization-server metadata.
+pub async fn sso(s: &Surface) {
+    let anon = s.anonymous();
+    let redirect = |_: &()| Encoded::Nothing;
+    let query = types::RedirectToSsoQuery {
+        redirect_url: "http://127.0.0.1/done".to_owned(),
+        action: None,
+    };
+    s.call("redirectToSSO", anon.redirect_to_sso(&query), redirect)
+        .await;
+    let query = types::RedirectToIdPQuery {
+        redirect_url: "http://127.0.0.1/done".to_owned(),
+        action: None,
+    };
+    s.call(
+        "redirectToIdP",
+        anon.redirect_to_id_p("surface-idp", &query),
+        redirect,
+    )
+    .await;
+    s.json("getAuthMetadata", anon.get_auth_metadata()).await;
+}
+
+/// The application service of `tests/py/synapse_config.py`, as itself.
+pub async fn appservice(s: &Surface, room: &str) {
+    let c = s.client(APPSERVICE_TOKEN);
+    let ping = types::PingAppserviceRequest {
+        transaction_id: Some("surface-ping".to_owned()),
+    };
+    s.json("pingAppservice", c.ping_appservice(APPSERVICE_ID, &ping))
+        .await;
+    let visibility = types::UpdateAppserviceRoomDirectoryVisibilityRequest {
+        visibility: types::UpdateAppserviceRoomDirectoryVisibilityRequestVisibility::Public,
+    };
+    s.json(
+        "updateAppserviceRoomDirectoryVisibility",
+        c.update_appservice_room_directory_visibility("surface-net", room, &visibility),
+    )
+    .await;
+}

@@ -1,0 +1,142 @@
+//! What belongs to one user: account data, filters, presence, profile,
+//! the user directory, OpenID, pushers and push rules.
+
+use matrix_api::client_server::types;
+use serde_json::json;
+
+use crate::harness::Surface;
+use crate::rooms::Room;
+use crate::world::{object, User};
+
+pub async fn run(s: &Surface, alice: &User, room: &Room) {
+    let (c, me) = (&alice.client, alice.id.as_str());
+    let data = object(json!({ "colour": "teal" }));
+    s.json(
+        "setAccountData",
+        c.set_account_data(me, "org.example.surface", &data),
+    )
+    .await;
+    s.json(
+        "getAccountData",
+        c.get_account_data(me, "org.example.surface"),
+    )
+    .await;
+    let set_in_room = c.set_account_data_per_room(me, &room.id, "org.example.surface", &data);
+    s.json("setAccountDataPerRoom", set_in_room).await;
+    let in_room = c.get_account_data_per_room(me, &room.id, "org.example.surface");
+    s.json("getAccountDataPerRoom", in_room).await;
+    let filter = types::DefineFilterRequest {
+        event_fields: Some(vec!["content.body".to_owned()]),
+        ..Default::default()
+    };
+    if let Some(made) = s.json("defineFilter", c.define_filter(me, &filter)).await {
+        s.json("getFilter", c.get_filter(me, &made.filter_id)).await;
+    }
+    let presence = types::SetPresenceRequest {
+        presence: types::SetPresenceRequestPresence::Online,
+        status_msg: Some("testing".to_owned()),
+    };
+    s.json("setPresence", c.set_presence(me, &presence)).await;
+    s.json("getPresence", c.get_presence(me)).await;
+    profile(s, alice).await;
+    let lookup = types::SearchUserDirectoryRequest {
+        search_term: alice.local().to_owned(),
+        limit: Some(5),
+    };
+    s.json("searchUserDirectory", c.search_user_directory(&lookup))
+        .await;
+    let none = Default::default();
+    let openid = c.request_open_id_token(me, &none);
+    s.json("requestOpenIdToken", openid).await;
+}
+
+async fn profile(s: &Surface, alice: &User) {
+    let (c, me) = (&alice.client, alice.id.as_str());
+    let name = object(json!({ "displayname": "Alice" }));
+    s.json(
+        "setProfileField",
+        c.set_profile_field(me, "displayname", &name),
+    )
+    .await;
+    s.json("getProfileField", c.get_profile_field(me, "displayname"))
+        .await;
+    let zone = object(json!({ "m.tz": "Europe/London" }));
+    s.json("setProfileField", c.set_profile_field(me, "m.tz", &zone))
+        .await;
+    s.json("deleteProfileField", c.delete_profile_field(me, "m.tz"))
+        .await;
+    s.json("getUserProfile", c.get_user_profile(me)).await;
+}
+
+/// A pusher pointing at the test's own push gateway, and one user rule
+/// taken through every push-rule operation.
+pub async fn push(s: &Surface, alice: &User, gateway: &str) {
+    let c = &alice.client;
+    let pusher = types::PostPusherRequest {
+        pushkey: "surface-pushkey".to_owned(),
+        kind: Some("http".to_owned()),
+        app_id: "org.example.surface".to_owned(),
+        app_display_name: Some("Surface".to_owned()),
+        device_display_name: Some("Surface".to_owned()),
+        profile_tag: None,
+        lang: Some("en".to_owned()),
+        data: Some(types::PostPusherRequestData {
+            url: Some(format!("{gateway}/_matrix/push/v1/notify")),
+            format: None,
+        }),
+        append: None,
+    };
+    s.json("postPusher", c.post_pusher(&pusher)).await;
+    s.json("getPushers", c.get_pushers()).await;
+    s.json("getPushRules", c.get_push_rules()).await;
+    s.json("getPushRulesGlobal", c.get_push_rules_global())
+        .await;
+    let rule = "surface";
+    let body = types::SetPushRuleRequest {
+        actions: vec![types::SetPushRuleRequestActionsItem::String(
+            "notify".to_owned(),
+        )],
+        conditions: None,
+        pattern: Some("surface".to_owned()),
+    };
+    let kind = types::SetPushRuleKind::Content;
+    s.json(
+        "setPushRule",
+        c.set_push_rule(&kind, rule, &Default::default(), &body),
+    )
+    .await;
+    let kind = types::GetPushRuleKind::Content;
+    s.json("getPushRule", c.get_push_rule(&kind, rule)).await;
+    push_rule_parts(s, alice, rule).await;
+    let kind = types::DeletePushRuleKind::Content;
+    s.json("deletePushRule", c.delete_push_rule(&kind, rule))
+        .await;
+}
+
+async fn push_rule_parts(s: &Surface, alice: &User, rule: &str) {
+    let c = &alice.client;
+    let actions = types::SetPushRuleActionsRequest {
+        actions: vec![types::SetPushRuleActionsRequestActionsItem::String(
+            "notify".to_owned(),
+        )],
+    };
+    let kind = types::SetPushRuleActionsKind::Content;
+    s.json(
+        "setPushRuleActions",
+        c.set_push_rule_actions(&kind, rule, &actions),
+    )
+    .await;
+    let kind = types::GetPushRuleActionsKind::Content;
+    s.json("getPushRuleActions", c.get_push_rule_actions(&kind, rule))
+        .await;
+    let enabled = types::SetPushRuleEnabledRequest { enabled: false };
+    let kind = types::SetPushRuleEnabledKind::Content;
+    s.json(
+        "setPushRuleEnabled",
+        c.set_push_rule_enabled(&kind, rule, &enabled),
+    )
+    .await;
+    let kind = types::IsPushRuleEnabledKind::Content;
+    s.json("isPushRuleEnabled", c.is_push_rule_enabled(&kind, rule))
+        .await;
+}
