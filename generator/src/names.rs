@@ -10,17 +10,35 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 const ACRONYMS: &[(&str, &str)] = &[
     ("3PIDs", "3pids"),
     ("3PID", "3pid"),
+    ("3pids", "3pids"),
+    ("3pid", "3pid"),
     ("MSISDN", "msisdn"),
     ("IdP", "idp"),
 ];
 
-/// `text` with each known acronym set apart as a word of its own.
+/// `text` with each known acronym set apart as a word of its own, in one
+/// pass, so that a word put in is never matched again (`3pids` holds `3pid`).
 fn acronyms_as_words(text: &str) -> String {
-    ACRONYMS
-        .iter()
-        .fold(text.to_owned(), |text, (written, word)| {
-            text.replace(written, &format!(" {word} "))
-        })
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        match ACRONYMS
+            .iter()
+            .find(|(written, _)| rest.starts_with(written))
+        {
+            Some((written, word)) => {
+                out.push(' ');
+                out.push_str(word);
+                out.push(' ');
+                rest = &rest[written.len()..];
+            }
+            None => {
+                out.push(c);
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+    }
+    out
 }
 
 /// `m.room.member` -> `MRoomMember`, `Membership Event Content` -> `MembershipEventContent`,
@@ -266,6 +284,11 @@ mod tests {
             ),
             ("redirectToIdP", "redirect_to_idp", "RedirectToIdp"),
             ("inviteBy3PID", "invite_by_3pid", "InviteBy3pid"),
+            (
+                "delete3pidFromAccount",
+                "delete_3pid_from_account",
+                "Delete3pidFromAccount",
+            ),
             ("roomId", "room_id", "RoomId"),
             ("ed25519:0", "ed25519_0", "Ed255190"),
         ];

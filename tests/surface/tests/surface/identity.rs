@@ -11,24 +11,24 @@ use crate::world::{password_auth, User};
 #[allow(deprecated)]
 pub async fn third_party_ids(s: &Surface, alice: &User) {
     let c = &alice.client;
-    s.json("getAccount3PIDs", c.get_account_3pi_ds()).await;
+    s.json("getAccount3PIDs", c.get_account_3pids()).await;
     let creds = types::ThreePidCredentials {
         client_secret: "surface-secret".to_owned(),
         id_server: "127.0.0.1:9".to_owned(),
         id_access_token: "none".to_owned(),
         sid: "surface-sid".to_owned(),
     };
-    let old = types::Post3PiDsRequest {
+    let old = types::Post3pidsRequest {
         three_pid_creds: creds,
     };
-    s.json("post3PIDs", c.post_3pi_ds(&old)).await;
-    let add = types::Add3PidRequest {
+    s.json("post3PIDs", c.post_3pids(&old)).await;
+    let add = types::Add3pidRequest {
         auth: Some(password_auth(&alice.id, None)),
         client_secret: "surface-secret".to_owned(),
         sid: "surface-sid".to_owned(),
     };
     s.json("add3PID", c.add_3pid(&add)).await;
-    let bind = types::Bind3PidRequest {
+    let bind = types::Bind3pidRequest {
         client_secret: "surface-secret".to_owned(),
         id_server: "127.0.0.1:9".to_owned(),
         id_access_token: "none".to_owned(),
@@ -40,14 +40,14 @@ pub async fn third_party_ids(s: &Surface, alice: &User) {
         medium: types::Delete3pidFromAccountRequestMedium::Email,
         address: "nobody@localhost".to_owned(),
     };
-    s.json("delete3pidFromAccount", c.delete3pid_from_account(&delete))
+    s.json("delete3pidFromAccount", c.delete_3pid_from_account(&delete))
         .await;
     let unbind = types::Unbind3pidFromAccountRequest {
         id_server: Some("127.0.0.1:9".to_owned()),
         medium: types::Unbind3pidFromAccountRequestMedium::Email,
         address: "nobody@localhost".to_owned(),
     };
-    s.json("unbind3pidFromAccount", c.unbind3pid_from_account(&unbind))
+    s.json("unbind3pidFromAccount", c.unbind_3pid_from_account(&unbind))
         .await;
     validation_requests(s, alice).await;
 }
@@ -78,7 +78,7 @@ async fn validation_requests(s: &Surface, alice: &User) {
     .await;
     s.json(
         "requestTokenTo3PIDMSISDN",
-        c.request_token_to_3pidmsisdn(&sms),
+        c.request_token_to_3pid_msisdn(&sms),
     )
     .await;
     s.json(
@@ -132,13 +132,13 @@ pub async fn sso(s: &Surface) {
     };
     s.call("redirectToSSO", anon.redirect_to_sso(&query), redirect)
         .await;
-    let query = types::RedirectToIdPQuery {
+    let query = types::RedirectToIdpQuery {
         redirect_url: "http://127.0.0.1/done".to_owned(),
         action: None,
     };
     s.call(
         "redirectToIdP",
-        anon.redirect_to_id_p("surface-idp", &query),
+        anon.redirect_to_idp("surface-idp", &query),
         redirect,
     )
     .await;
