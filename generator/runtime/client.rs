@@ -204,6 +204,8 @@ pub struct Client {
     base_url: String,
     http: reqwest::Client,
     access_token: Option<String>,
+    /// Whether the token also goes with operations whose spec names no security.
+    token_on_open_calls: bool,
     retry: Option<RetryPolicy>,
 }
 
@@ -214,6 +216,7 @@ impl Client {
             base_url: base_url.into().trim_end_matches('/').to_owned(),
             http: reqwest::Client::new(),
             access_token: None,
+            token_on_open_calls: true,
             retry: None,
         }
     }
@@ -231,6 +234,17 @@ impl Client {
 
     pub fn set_access_token(&mut self, token: Option<String>) {
         self.access_token = token;
+    }
+
+    /// Whether the token is also sent with operations whose spec declares no
+    /// security (on by default). Servers accept a token everywhere, and some
+    /// require one where the spec does not say so (Synapse's `/publicRooms`).
+    /// Off for a client that holds a user's token but must call an open
+    /// operation anonymously: a token on `/register` asks to register as an
+    /// application service.
+    pub fn with_token_on_open_calls(mut self, send: bool) -> Self {
+        self.token_on_open_calls = send;
+        self
     }
 
     pub fn access_token(&self) -> Option<&str> {
@@ -251,7 +265,12 @@ impl Client {
     /// (or [`Error::Decode`] when the body is not a Matrix error).
     pub async fn send(&self, call: Call) -> Result<RawResponse, Error> {
         let (token, in_query) = match call.auth {
-            AuthMode::None => (None, false),
+            AuthMode::None => (
+                self.access_token
+                    .as_deref()
+                    .filter(|_| self.token_on_open_calls),
+                false,
+            ),
             AuthMode::Optional { in_query } => (self.access_token.as_deref(), in_query),
             AuthMode::Required { in_query } => (
                 Some(self.access_token.as_deref().ok_or(Error::MissingToken)?),

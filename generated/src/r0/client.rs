@@ -41,6 +41,13 @@ impl Client {
     pub fn access_token(&self) -> Option<&str> {
         self.inner.access_token()
     }
+    /// Whether the token also goes with operations whose spec declares no
+    /// security (on by default; see the runtime's client).
+    pub fn with_token_on_open_calls(self, send: bool) -> Self {
+        Client {
+            inner: self.inner.with_token_on_open_calls(send),
+        }
+    }
     /// Retries calls answered with 429 `M_LIMIT_EXCEEDED`, as the server asks.
     pub fn with_retry(self, policy: RetryPolicy) -> Self {
         Client {

@@ -158,6 +158,7 @@ const CLIENT_METHODS: &[&str] = &[
     "with_access_token",
     "set_access_token",
     "access_token",
+    "with_token_on_open_calls",
     "with_retry",
     "runtime",
 ];
