@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Prints how the generator's speed compares with a bare parse of the same
+# spec files by the same YAML library (generator/examples/bare_parse.rs):
+# median wall time of RUNS runs each, the ratios, and the peak memory of
+# `generate`. Release builds; run it on a quiet machine.
+#
+# Usage: scripts/speed.sh [SPEC_DATA_DIR] [RUNS]
+#   default: ../shared/corpus/openapi31-latest/data (beside this checkout), 11 runs
+set -euo pipefail
+cd "$(dirname "$0")/.."
+data=${1:-../shared/corpus/openapi31-latest/data}
+runs=${2:-11}
+work=target/speed
+rm -rf "$work" && mkdir -p "$work"
+cargo build --quiet --release -p matrix-codegen --example bare_parse
+bin=target/release
+
+# Median wall time of a command, in milliseconds.
+median_ms() {
+  local times=()
+  for _ in $(seq 1 "$runs"); do
+    local start end
+    start=$(date +%s%N)
+    "$@" >/dev/null 2>&1
+    end=$(date +%s%N)
+    times+=($(( (end - start) / 1000000 )))
+  done
+  printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p"
+}
+
+parse=$(median_ms "$bin/examples/bare_parse" "$data")
+generate=$(median_ms "$bin/matrix-codegen" generate "$data/api" --root "$data" --out "$work/crate")
+bundle=$(median_ms "$bin/matrix-codegen" bundle "$data/api" --root "$data" --out "$work/bundle")
+/usr/bin/time -o "$work/peak" -f %M "$bin/matrix-codegen" generate "$data/api" --root "$data" \
+  --out "$work/crate" >/dev/null 2>&1
+peak_kb=$(tail -1 "$work/peak")
+
+echo "spec: $data ($("$bin/examples/bare_parse" "$data"))"
+echo "bare parse:  ${parse} ms"
+echo "bundle:      ${bundle} ms  ($(echo "scale=2; $bundle / $parse" | bc)x the bare parse)"
+echo "generate:    ${generate} ms  ($(echo "scale=2; $generate / $parse" | bc)x the bare parse)"
+echo "generate peak memory: $(( peak_kb / 1024 )) MB"
