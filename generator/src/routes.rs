@@ -107,14 +107,12 @@ fn bind_parameters(
     warnings: &mut Warnings,
 ) -> Result<()> {
     let mut declared = BTreeSet::new();
-    let lists = [
-        op.node.as_map().and_then(|m| m.get("parameters")).cloned(),
-        Some(Node::new(
-            Value::Seq(op.path_item_parameters.clone()),
-            op.node.origin.clone(),
-        )),
-    ];
-    for parameter in lists.iter().flatten().filter_map(Node::as_seq).flatten() {
+    let own = op
+        .node
+        .get("parameters")
+        .and_then(Node::as_seq)
+        .unwrap_or_default();
+    for parameter in own.iter().chain(&op.path_item_parameters) {
         if parameter.get_str("in") == Some("path") {
             if let Some(name) = parameter.get_str("name") {
                 if !template.contains(name) {

@@ -114,25 +114,12 @@ impl Run {
     fn success(&self) -> String {
         assert_eq!(self.code, Some(0), "{}", self.stderr);
         let mut text = String::new();
-        for entry in walkdir(&self.out) {
-            text.push_str(&std::fs::read_to_string(entry).unwrap_or_default());
+        for entry in walkdir::WalkDir::new(&self.out).into_iter().flatten() {
+            text.push_str(&std::fs::read_to_string(entry.path()).unwrap_or_default());
         }
         assert!(!text.contains(SECRET), "a secret reached the output");
         text
     }
-}
-
-fn walkdir(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            files.extend(walkdir(&path));
-        } else {
-            files.push(path);
-        }
-    }
-    files
 }
 
 fn operation(id: &str, path: &str, extra: &str) -> String {

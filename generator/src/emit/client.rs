@@ -6,6 +6,7 @@ use quote::quote;
 use super::{ident, op_docs, ty_tokens};
 use crate::ir::types::Ty;
 use crate::ir::{ApiIr, Auth, OperationIr, ResponseType};
+use crate::routes::Segment;
 
 pub fn emit(api: &ApiIr) -> TokenStream {
     let methods = api.areas.iter().flat_map(|a| &a.operations).map(method);
@@ -210,29 +211,37 @@ fn read_body(ty: &Ty, binary: bool) -> TokenStream {
 
 /// The path as a `format!` template with each parameter percent-encoded.
 fn format_path(op: &OperationIr) -> (String, Vec<TokenStream>) {
+    // Templates were checked by `crate::routes` when the spec was read: each
+    // parameter is a whole segment and declared, so the last arm never runs.
+    let Ok(segments) = crate::routes::parse(&op.path) else {
+        return (op.path.clone(), Vec::new());
+    };
     let mut template = String::new();
     let mut args = Vec::new();
-    let mut rest = op.path.as_str();
-    while let Some(start) = rest.find('{') {
-        template.push_str(&rest[..start]);
-        let Some(len) = rest[start..].find('}') else {
-            break;
+    for segment in segments {
+        template.push('/');
+        let wire = match segment {
+            Segment::Literal(text) => {
+                template.push_str(&text);
+                continue;
+            }
+            Segment::Param(wire) => wire,
         };
-        let wire = &rest[start + 1..start + len];
         template.push_str("{}");
-        let arg = match op.path_params.iter().find(|p| p.wire == wire) {
+        args.push(match op.path_params.iter().find(|p| p.wire == wire) {
+            Some(p) if p.ty == Ty::String => {
+                let field = ident(&p.ident);
+                quote!(encode_path(#field))
+            }
             Some(p) => {
                 let field = ident(&p.ident);
-                match p.ty {
-                    Ty::String => quote!(encode_path(#field)),
-                    _ => quote!(encode_path(&#field.to_string())),
-                }
+                quote!(encode_path(&#field.to_string()))
             }
-            None => quote!(""),
-        };
-        args.push(arg);
-        rest = &rest[start + len + 1..];
+            None => {
+                let message = format!("the path parameter `{wire}` is not declared");
+                quote!(compile_error!(#message))
+            }
+        });
     }
-    template.push_str(rest);
     (template, args)
 }

@@ -205,10 +205,9 @@ pub(crate) fn caller_name(op: &OperationIr) -> proc_macro2::Ident {
     format_ident!("call_{}", bare_name(&op.fn_name))
 }
 
-/// A method name as part of a longer one: not raw, and without the `_` that
-/// keeps a name legal (`call_n123`, never `call__x`).
+/// A method name as part of a longer one (`call_type`, not `call_r#type`).
 pub(crate) fn bare_name(fn_name: &str) -> &str {
-    fn_name.trim_start_matches("r#").trim_start_matches('_')
+    fn_name.trim_start_matches("r#")
 }
 
 /// Reads one operation's inputs from a request, calls the trait, writes the response.

@@ -10,22 +10,26 @@ use super::{bare_name, caller_name};
 use crate::emit::ident;
 use crate::ir::{ApiIr, OperationIr};
 use crate::model::Discriminator;
+use crate::routes::Segment;
 
 /// `/rooms/{roomId}/kick` -> `/rooms/{p0}/kick`.
 fn axum_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    let mut rest = path;
+    // Templates were checked by `crate::routes` when the spec was read.
+    let Ok(segments) = crate::routes::parse(path) else {
+        return path.to_owned();
+    };
     let mut index = 0;
-    while let Some(start) = rest.find('{') {
-        out.push_str(&rest[..start]);
-        let Some(end) = rest[start..].find('}') else {
-            break;
-        };
-        out.push_str(&format!("{{p{index}}}"));
-        index += 1;
-        rest = &rest[start + end + 1..];
+    let mut out = String::with_capacity(path.len());
+    for segment in segments {
+        out.push('/');
+        match segment {
+            Segment::Literal(text) => out.push_str(&text),
+            Segment::Param(_) => {
+                out.push_str(&format!("{{p{index}}}"));
+                index += 1;
+            }
+        }
     }
-    out.push_str(rest);
     out
 }
 
