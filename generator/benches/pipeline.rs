@@ -81,7 +81,7 @@ fn main() {
             source: "bench".into(),
         };
         let start = Instant::now();
-        let tokens = emit::emit_tokens(&irs, &options);
+        let tokens = emit::emit_tokens(&irs, None, &options);
         emit.push(start.elapsed());
 
         let start = Instant::now();

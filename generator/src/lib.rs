@@ -3,11 +3,14 @@
 //! The phases run in this order, each a module with one job, data flowing one way:
 //! [`load`] -> [`resolve`] -> [`normalize`] -> [`convert`] (the [`model`]) -> [`ir`] ->
 //! [`emit`] -> [`write`]. [`bundle`] writes the model out for other tools.
+//! [`events`] reads the event schemas beside the APIs, through the same
+//! loader and resolver, for the crate's `events` module.
 pub mod bundle;
 pub mod check;
 pub mod convert;
 pub mod diag;
 pub mod emit;
+pub mod events;
 pub mod ir;
 pub mod jail;
 pub mod load;
@@ -71,6 +74,8 @@ impl Default for Limits {
 #[derive(Debug)]
 pub struct Spec {
     pub apis: Vec<Api>,
+    /// The event schemas, where the tree has them under the allowed root.
+    pub events: Option<events::EventSpec>,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -115,8 +120,15 @@ pub fn read_spec(options: &ReadOptions) -> Result<Spec, Box<Diagnostic>> {
         )?;
         apis.push(convert::convert(normalized, &mut warnings)?);
     }
+    let events = events::read(
+        &mut loader,
+        &mut budget,
+        &mut warnings,
+        options.allow_missing_refs,
+    )?;
     Ok(Spec {
         apis,
+        events,
         warnings: warnings.0,
     })
 }
@@ -126,12 +138,18 @@ pub fn generate(
     spec: &Spec,
     options: &emit::CrateOptions,
 ) -> Result<Vec<(String, String)>, Box<Diagnostic>> {
-    let mut apis: Vec<ir::ApiIr> = spec.apis.iter().map(ir::build).collect();
+    let typed_events = spec.events.is_some();
+    let mut apis: Vec<ir::ApiIr> = spec
+        .apis
+        .iter()
+        .map(|api| ir::build_with(api, typed_events))
+        .collect();
+    let events = spec.events.as_ref().map(ir::events::build);
     // API directories whose names differ only in case or punctuation
     // (`x_self`, `x_Self`) would otherwise be one module; `runtime` is the crate's own.
     let mut modules = names::Scope::reserving(&["runtime"]);
     for api in &mut apis {
         api.module = modules.claim(&api.module, "_");
     }
-    emit::emit_crate(&apis, options)
+    emit::emit_crate(&apis, events.as_ref(), options)
 }

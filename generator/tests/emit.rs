@@ -92,7 +92,7 @@ fn examples_test(spec: &matrix_codegen::Spec) -> (String, usize) {
     let mut checks = String::new();
     let mut count = 0;
     for api in &spec.apis {
-        let ir = matrix_codegen::ir::build(api);
+        let ir = matrix_codegen::ir::build_with(api, spec.events.is_some());
         for example in matrix_codegen::ir::examples::body_examples(api, &ir) {
             let ty = matrix_codegen::emit::type_path(&example.ty, "matrix_api", &example.module);
             let json = serde_json::to_string(&example.json).unwrap();

@@ -28,8 +28,8 @@ impl api::Registration for MembershipServer {
         Ok(types::RegisterResponse {
             home_server: Some(self.state().server_name.clone()),
             device_id: access_token.as_ref().map(|_| "MEMBERSHIP".to_owned()),
-            user_id,
             access_token,
+            ..types::RegisterResponse::new(user_id)
         })
     }
 }
@@ -46,9 +46,8 @@ impl api::Login for MembershipServer {
         let password = body.password.unwrap_or_default();
         let (user_id, access_token) = self.state().login(&user, &password)?;
         Ok(types::LoginResponse {
-            user_id,
-            access_token,
             device_id: Some("MEMBERSHIP".to_owned()),
+            ..types::LoginResponse::new(user_id, access_token)
         })
     }
 }
@@ -59,19 +58,15 @@ impl api::Whoami for MembershipServer {
         auth: Auth,
     ) -> Result<types::GetTokenOwnerResponse, MatrixError> {
         Ok(types::GetTokenOwnerResponse {
-            user_id: self.user(&auth)?,
-            device_id: None,
             is_guest: Some(false),
+            ..types::GetTokenOwnerResponse::new(self.user(&auth)?)
         })
     }
 }
 
 impl api::Versions for MembershipServer {
     async fn get_versions(&self) -> Result<types::GetVersionsResponse, MatrixError> {
-        Ok(types::GetVersionsResponse {
-            versions: vec!["r0.6.1".to_owned()],
-            unstable_features: None,
-        })
+        Ok(types::GetVersionsResponse::new(vec!["r0.6.1".to_owned()]))
     }
 }
 
@@ -97,7 +92,7 @@ impl api::CreateRoom for MembershipServer {
                 invite: body.invite.unwrap_or_default(),
             },
         )?;
-        Ok(types::CreateRoomResponse { room_id })
+        Ok(types::CreateRoomResponse::new(room_id))
     }
 }
 
@@ -113,7 +108,7 @@ impl api::Joining for MembershipServer {
         let mut state = self.state();
         let room_id = state.resolve(&room_id_or_alias)?;
         let room_id = state.join(&user, &room_id)?;
-        Ok(types::JoinedRoom { room_id })
+        Ok(types::JoinedRoom::new(room_id))
     }
 
     async fn join_room_by_id(
@@ -124,7 +119,7 @@ impl api::Joining for MembershipServer {
     ) -> Result<types::JoinedRoom, MatrixError> {
         let user = self.user(&auth)?;
         let room_id = self.state().join(&user, &room_id)?;
-        Ok(types::JoinedRoom { room_id })
+        Ok(types::JoinedRoom::new(room_id))
     }
 }
 
@@ -245,22 +240,28 @@ impl api::ListMembers for MembershipServer {
                     .as_ref()
                     .is_none_or(|w| w.as_str() != m.membership.as_str())
             })
-            .map(|(target, m)| types::RoomMemberEvent {
-                r#type: "m.room.member".to_owned(),
-                state_key: target.clone(),
-                sender: m.sender.clone(),
-                event_id: m.event_id.clone(),
-                room_id: Some(room.id.clone()),
-                origin_server_ts: m.origin_server_ts,
-                content: types::MemberContent {
-                    membership: m.membership.as_str().into(),
-                    displayname: None,
-                    avatar_url: None,
+            .map(|(target, m)| {
+                let content = types::MemberContent {
                     reason: m.reason.clone(),
-                },
+                    ..types::MemberContent::new(m.membership.as_str().into())
+                };
+                types::RoomMemberEvent {
+                    room_id: Some(room.id.clone()),
+                    ..types::RoomMemberEvent::new(
+                        "m.room.member",
+                        target.clone(),
+                        m.sender.clone(),
+                        m.event_id.clone(),
+                        m.origin_server_ts,
+                        content,
+                    )
+                }
             })
             .collect();
-        Ok(types::GetMembersByRoomResponse { chunk: Some(chunk) })
+        Ok(types::GetMembersByRoomResponse {
+            chunk: Some(chunk),
+            ..Default::default()
+        })
     }
 
     async fn get_joined_members_by_room(
@@ -282,6 +283,7 @@ impl api::ListMembers for MembershipServer {
             .collect();
         Ok(types::GetJoinedMembersByRoomResponse {
             joined: Some(joined),
+            ..Default::default()
         })
     }
 }

@@ -22,9 +22,8 @@ impl api::Login for MembershipServer {
         }
         let (user_id, access_token) = self.state().login(&body.user, &body.password)?;
         Ok(types::PostLoginResponse {
-            user_id,
-            access_token,
             home_server: Some(self.state().server_name.clone()),
+            ..types::PostLoginResponse::new(user_id, access_token)
         })
     }
 }
@@ -49,8 +48,8 @@ impl api::CreateRoom for MembershipServer {
             },
         )?;
         Ok(types::PostCreateRoomResponse {
-            room_id,
             room_alias: alias.map(|local| format!("#{local}:{}", state.server_name)),
+            ..types::PostCreateRoomResponse::new(room_id)
         })
     }
 }
@@ -69,6 +68,7 @@ impl api::Membership for MembershipServer {
         let room_id = state.join(&user, &room_id)?;
         Ok(types::PostMatrixClientApiV1RoomsRoomidJoinResponse {
             room_id: Some(room_id),
+            ..Default::default()
         })
     }
 

@@ -33,22 +33,19 @@ async fn register(base: &str, name: &str) -> Client {
 
 fn password_login(user: &str, password: &str) -> types::LoginRequest {
     types::LoginRequest {
-        r#type: types::LoginRequestType::MLoginPassword,
         identifier: Some(types::UserIdentifier {
-            r#type: "m.id.user".into(),
             user: Some(user.into()),
+            ..types::UserIdentifier::new("m.id.user")
         }),
         password: Some(password.into()),
-        device_id: None,
-        initial_device_display_name: None,
-        token: None,
+        ..types::LoginRequest::new(types::LoginRequestType::MLoginPassword)
     }
 }
 
 fn reason(user: &str, reason: Option<&str>) -> types::MembershipChange {
     types::MembershipChange {
-        user_id: user.to_owned(),
         reason: reason.map(str::to_owned),
+        ..types::MembershipChange::new(user)
     }
 }
 
@@ -156,12 +153,11 @@ async fn r0_membership_flow() {
     alice
         .invite_by_3pid(
             &room,
-            &types::InviteBy3pidRequest {
-                id_server: "id.example.org".into(),
-                id_access_token: None,
-                medium: types::InviteBy3pidRequestMedium::Email,
-                address: "carol@example.org".into(),
-            },
+            &types::InviteBy3pidRequest::new(
+                "id.example.org",
+                types::InviteBy3pidRequestMedium::Email,
+                "carol@example.org",
+            ),
         )
         .await
         .unwrap();
@@ -301,11 +297,11 @@ async fn v1_paths_with_alias_and_query_token() {
         let base = base.clone();
         async move {
             v1::client::Client::new(&base)
-                .post_login(&v1::types::PostLoginRequest {
-                    r#type: "m.login.password".into(),
-                    user: user.into(),
-                    password: "secret".into(),
-                })
+                .post_login(&v1::types::PostLoginRequest::new(
+                    "m.login.password",
+                    user,
+                    "secret",
+                ))
                 .await
                 .unwrap()
         }
@@ -354,9 +350,7 @@ async fn v1_paths_with_alias_and_query_token() {
     alice
         .post_rooms_room_id_invite_membership(
             &room,
-            &v1::types::PostRoomsRoomIdInviteMembershipRequest {
-                user_id: "@carol:localhost".into(),
-            },
+            &v1::types::PostRoomsRoomIdInviteMembershipRequest::new("@carol:localhost"),
         )
         .await
         .unwrap();
@@ -367,21 +361,21 @@ async fn v1_paths_with_alias_and_query_token() {
     alice
         .post_rooms_room_id_invite_third_party_membership(
             &room,
-            &v1::types::PostRoomsRoomIdInviteThirdPartyMembershipRequest {
-                id_server: "id.example.org".into(),
-                medium: "email".into(),
-                address: "dave@example.org".into(),
-            },
+            &v1::types::PostRoomsRoomIdInviteThirdPartyMembershipRequest::new(
+                "id.example.org",
+                "email",
+                "dave@example.org",
+            ),
         )
         .await
         .unwrap();
     assert_eq!(server.state().rooms[&room].third_party_invites.len(), 1);
     let wrong = v1::client::Client::new(&base)
-        .post_login(&v1::types::PostLoginRequest {
-            r#type: "m.login.password".into(),
-            user: "alice".into(),
-            password: "nope".into(),
-        })
+        .post_login(&v1::types::PostLoginRequest::new(
+            "m.login.password",
+            "alice",
+            "nope",
+        ))
         .await;
     assert_matrix_error(wrong, 403, "M_FORBIDDEN");
 }

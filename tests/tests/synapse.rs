@@ -40,10 +40,7 @@ async fn register(base: &str, name: &str) -> (Client, String) {
                 password: Some("correct horse".to_owned()),
                 // Synapse asks for an interactive-auth stage; `m.login.dummy` passes
                 // when registration needs no verification.
-                auth: Some(types::AuthenticationData {
-                    r#type: "m.login.dummy".to_owned(),
-                    session: None,
-                }),
+                auth: Some(types::AuthenticationData::new("m.login.dummy")),
                 ..Default::default()
             },
         )
@@ -68,8 +65,8 @@ fn assert_matrix_error<T: std::fmt::Debug>(result: Result<T, Error>, status: u16
 
 fn change(user: &str, reason: Option<&str>) -> types::MembershipChange {
     types::MembershipChange {
-        user_id: user.to_owned(),
         reason: reason.map(str::to_owned),
+        ..types::MembershipChange::new(user)
     }
 }
 
@@ -106,15 +103,12 @@ async fn r0_membership_flow() {
         .to_owned();
     let login = Client::new(&base)
         .login(&types::LoginRequest {
-            r#type: types::LoginRequestType::MLoginPassword,
             identifier: Some(types::UserIdentifier {
-                r#type: "m.id.user".into(),
                 user: Some(local),
+                ..types::UserIdentifier::new("m.id.user")
             }),
             password: Some("correct horse".into()),
-            token: None,
-            device_id: None,
-            initial_device_display_name: None,
+            ..types::LoginRequest::new(types::LoginRequestType::MLoginPassword)
         })
         .await
         .unwrap();
@@ -238,11 +232,11 @@ async fn v1_membership_flow() {
         let base = base.clone();
         async move {
             v1::client::Client::new(&base)
-                .post_login(&v1::types::PostLoginRequest {
-                    r#type: "m.login.password".into(),
+                .post_login(&v1::types::PostLoginRequest::new(
+                    "m.login.password",
                     user,
-                    password: "correct horse".into(),
-                })
+                    "correct horse",
+                ))
                 .await
                 .unwrap()
         }
@@ -284,16 +278,16 @@ async fn v1_membership_flow() {
     alice
         .post_rooms_room_id_invite_membership(
             &room,
-            &v1::types::PostRoomsRoomIdInviteMembershipRequest { user_id: carol_id },
+            &v1::types::PostRoomsRoomIdInviteMembershipRequest::new(carol_id),
         )
         .await
         .unwrap();
     let wrong = v1::client::Client::new(&base)
-        .post_login(&v1::types::PostLoginRequest {
-            r#type: "m.login.password".into(),
-            user: alice_id,
-            password: "wrong".into(),
-        })
+        .post_login(&v1::types::PostLoginRequest::new(
+            "m.login.password",
+            alice_id,
+            "wrong",
+        ))
         .await;
     assert_matrix_error(wrong, 403, "M_FORBIDDEN");
 }

@@ -8,6 +8,21 @@ pub struct AuthenticationData {
     pub r#type: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session: Option<String>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl AuthenticationData {
+    /// A value with the required fields; the optional ones are unset.
+    pub fn new(r#type: impl Into<String>) -> Self {
+        Self {
+            r#type: r#type.into(),
+            session: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -29,6 +44,10 @@ pub struct CreateRoomRequest {
     pub preset: Option<CreateRoomRequestPreset>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_direct: Option<bool>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(
@@ -179,6 +198,20 @@ impl std::fmt::Display for CreateRoomRequestVisibility {
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateRoomResponse {
     pub room_id: String,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl CreateRoomResponse {
+    /// A value with the required fields; the optional ones are unset.
+    pub fn new(room_id: impl Into<String>) -> Self {
+        Self {
+            room_id: room_id.into(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
 }
 
 /// What every failed request answers with.
@@ -189,6 +222,21 @@ pub struct Error {
     /// A message for people.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl Error {
+    /// A value with the required fields; the optional ones are unset.
+    pub fn new(errcode: impl Into<String>) -> Self {
+        Self {
+            errcode: errcode.into(),
+            error: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -196,6 +244,10 @@ pub struct GetJoinedMembersByRoomResponse {
     /// Profiles by user id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub joined: Option<std::collections::BTreeMap<String, RoomMember>>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(
@@ -366,6 +418,10 @@ impl std::fmt::Display for GetMembersByRoomNotMembership {
 pub struct GetMembersByRoomResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chunk: Option<Vec<RoomMemberEvent>>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -375,6 +431,22 @@ pub struct GetTokenOwnerResponse {
     pub device_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_guest: Option<bool>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl GetTokenOwnerResponse {
+    /// A value with the required fields; the optional ones are unset.
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            device_id: None,
+            is_guest: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -382,6 +454,21 @@ pub struct GetVersionsResponse {
     pub versions: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unstable_features: Option<std::collections::BTreeMap<String, bool>>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl GetVersionsResponse {
+    /// A value with the required fields; the optional ones are unset.
+    pub fn new(versions: Vec<String>) -> Self {
+        Self {
+            versions,
+            unstable_features: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -391,6 +478,27 @@ pub struct InviteBy3pidRequest {
     pub id_access_token: Option<String>,
     pub medium: InviteBy3pidRequestMedium,
     pub address: String,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl InviteBy3pidRequest {
+    /// A value with the required fields; the optional ones are unset.
+    pub fn new(
+        id_server: impl Into<String>,
+        medium: InviteBy3pidRequestMedium,
+        address: impl Into<String>,
+    ) -> Self {
+        Self {
+            id_server: id_server.into(),
+            id_access_token: None,
+            medium,
+            address: address.into(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
 }
 
 #[derive(
@@ -467,24 +575,50 @@ impl std::fmt::Display for InviteBy3pidRequestMedium {
 pub struct JoinRoomByIdRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JoinRoomRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JoinedRoom {
     /// The room joined.
     pub room_id: String,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl JoinedRoom {
+    /// A value with the required fields; the optional ones are unset.
+    pub fn new(room_id: impl Into<String>) -> Self {
+        Self {
+            room_id: room_id.into(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LeaveRoomRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -502,6 +636,25 @@ pub struct LoginRequest {
     pub device_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_device_display_name: Option<String>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl LoginRequest {
+    /// A value with the required fields; the optional ones are unset.
+    pub fn new(r#type: LoginRequestType) -> Self {
+        Self {
+            r#type,
+            identifier: None,
+            password: None,
+            token: None,
+            device_id: None,
+            initial_device_display_name: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
 }
 
 /// The login method.
@@ -581,6 +734,22 @@ pub struct LoginResponse {
     pub access_token: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_id: Option<String>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl LoginResponse {
+    /// A value with the required fields; the optional ones are unset.
+    pub fn new(user_id: impl Into<String>, access_token: impl Into<String>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            access_token: access_token.into(),
+            device_id: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
 }
 
 /// MemberContent
@@ -594,6 +763,23 @@ pub struct MemberContent {
     pub avatar_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl MemberContent {
+    /// A value with the required fields; the optional ones are unset.
+    pub fn new(membership: MemberContentMembership) -> Self {
+        Self {
+            membership,
+            displayname: None,
+            avatar_url: None,
+            reason: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
 }
 
 /// Where the user stands in the room now.
@@ -687,6 +873,21 @@ pub struct MembershipChange {
     /// Shown to the user and kept in the room's history.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl MembershipChange {
+    /// A value with the required fields; the optional ones are unset.
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            reason: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
 }
 
 /// Sent with status 429 when a client makes requests too quickly.
@@ -700,6 +901,22 @@ pub struct RateLimitError {
     /// How many milliseconds to wait before trying again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after_ms: Option<i64>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl RateLimitError {
+    /// A value with the required fields; the optional ones are unset.
+    pub fn new(errcode: impl Into<String>) -> Self {
+        Self {
+            errcode: errcode.into(),
+            error: None,
+            retry_after_ms: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
 }
 
 #[derive(
@@ -789,6 +1006,10 @@ pub struct RegisterRequest {
     /// The authentication stage the client completed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<AuthenticationData>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -800,6 +1021,23 @@ pub struct RegisterResponse {
     pub device_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub home_server: Option<String>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl RegisterResponse {
+    /// A value with the required fields; the optional ones are unset.
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            access_token: None,
+            device_id: None,
+            home_server: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
 }
 
 /// RoomMember
@@ -809,6 +1047,10 @@ pub struct RoomMember {
     pub display_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar_url: Option<String>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// An `m.room.member` state event.
@@ -827,6 +1069,33 @@ pub struct RoomMemberEvent {
     pub origin_server_ts: i64,
     /// MemberContent
     pub content: MemberContent,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl RoomMemberEvent {
+    /// A value with the required fields; the optional ones are unset.
+    pub fn new(
+        r#type: impl Into<String>,
+        state_key: impl Into<String>,
+        sender: impl Into<String>,
+        event_id: impl Into<String>,
+        origin_server_ts: i64,
+        content: MemberContent,
+    ) -> Self {
+        Self {
+            r#type: r#type.into(),
+            state_key: state_key.into(),
+            sender: sender.into(),
+            event_id: event_id.into(),
+            room_id: None,
+            origin_server_ts,
+            content,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
 }
 
 /// Who is logging in.
@@ -835,6 +1104,21 @@ pub struct UserIdentifier {
     pub r#type: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl UserIdentifier {
+    /// A value with the required fields; the optional ones are unset.
+    pub fn new(r#type: impl Into<String>) -> Self {
+        Self {
+            r#type: r#type.into(),
+            user: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
 }
 
 /// Query parameters of `joinRoom`.

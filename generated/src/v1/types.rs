@@ -7,6 +7,21 @@ pub struct Error {
     pub errcode: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl Error {
+    /// A value with the required fields; the optional ones are unset.
+    pub fn new(errcode: impl Into<String>) -> Self {
+        Self {
+            errcode: errcode.into(),
+            error: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -22,6 +37,10 @@ pub struct PostCreateRoomRequest {
     pub topic: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invite: Option<Vec<String>>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `public` rooms can be joined by anyone.
@@ -100,6 +119,21 @@ pub struct PostCreateRoomResponse {
     pub room_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub room_alias: Option<String>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl PostCreateRoomResponse {
+    /// A value with the required fields; the optional ones are unset.
+    pub fn new(room_id: impl Into<String>) -> Self {
+        Self {
+            room_id: room_id.into(),
+            room_alias: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -109,6 +143,26 @@ pub struct PostLoginRequest {
     /// The user's id or local part.
     pub user: String,
     pub password: String,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl PostLoginRequest {
+    /// A value with the required fields; the optional ones are unset.
+    pub fn new(
+        r#type: impl Into<String>,
+        user: impl Into<String>,
+        password: impl Into<String>,
+    ) -> Self {
+        Self {
+            r#type: r#type.into(),
+            user: user.into(),
+            password: password.into(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -117,17 +171,51 @@ pub struct PostLoginResponse {
     pub access_token: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub home_server: Option<String>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl PostLoginResponse {
+    /// A value with the required fields; the optional ones are unset.
+    pub fn new(user_id: impl Into<String>, access_token: impl Into<String>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            access_token: access_token.into(),
+            home_server: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PostMatrixClientApiV1RoomsRoomidJoinResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub room_id: Option<String>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PostRoomsRoomIdInviteMembershipRequest {
     pub user_id: String,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl PostRoomsRoomIdInviteMembershipRequest {
+    /// A value with the required fields; the optional ones are unset.
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -135,6 +223,26 @@ pub struct PostRoomsRoomIdInviteThirdPartyMembershipRequest {
     pub id_server: String,
     pub medium: String,
     pub address: String,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl PostRoomsRoomIdInviteThirdPartyMembershipRequest {
+    /// A value with the required fields; the optional ones are unset.
+    pub fn new(
+        id_server: impl Into<String>,
+        medium: impl Into<String>,
+        address: impl Into<String>,
+    ) -> Self {
+        Self {
+            id_server: id_server.into(),
+            medium: medium.into(),
+            address: address.into(),
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -142,4 +250,19 @@ pub struct V1Error {
     pub errcode: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl V1Error {
+    /// A value with the required fields; the optional ones are unset.
+    pub fn new(errcode: impl Into<String>) -> Self {
+        Self {
+            errcode: errcode.into(),
+            error: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
 }

@@ -233,6 +233,10 @@ fn format_path(op: &OperationIr) -> (String, Vec<TokenStream>) {
                 let field = ident(&p.ident);
                 quote!(encode_path(#field))
             }
+            Some(p) if matches!(p.ty, Ty::Id(_)) => {
+                let field = ident(&p.ident);
+                quote!(encode_path(#field.as_str()))
+            }
             Some(p) => {
                 let field = ident(&p.ident);
                 quote!(encode_path(&#field.to_string()))

@@ -6,6 +6,7 @@
 
 mod client;
 mod docs;
+mod events;
 mod metadata;
 mod server;
 mod types;
@@ -14,6 +15,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::diag::{Diagnostic, Result};
+use crate::ir::events::EventsIr;
 use crate::ir::types::Ty;
 use crate::ir::ApiIr;
 pub(crate) use docs::{docs, op_docs};
@@ -34,6 +36,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("serve.rs", include_str!("../../runtime/serve.rs")),
     ("validate.rs", include_str!("../../runtime/validate.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
+    ("lenient.rs", include_str!("../../runtime/lenient.rs")),
 ];
 
 /// A file of the emitted crate before formatting.
@@ -45,19 +48,30 @@ pub enum Content {
 }
 
 /// Every file of the crate: relative path and content.
-pub fn emit_crate(apis: &[ApiIr], options: &CrateOptions) -> Result<Vec<(String, String)>> {
-    format(emit_tokens(apis, options), options)
+pub fn emit_crate(
+    apis: &[ApiIr],
+    events: Option<&EventsIr>,
+    options: &CrateOptions,
+) -> Result<Vec<(String, String)>> {
+    format(emit_tokens(apis, events, options), options)
 }
 
 /// Emits every file of the crate, unformatted.
-pub fn emit_tokens(apis: &[ApiIr], options: &CrateOptions) -> Vec<(String, Content)> {
+pub fn emit_tokens(
+    apis: &[ApiIr],
+    events: Option<&EventsIr>,
+    options: &CrateOptions,
+) -> Vec<(String, Content)> {
     let mut files = vec![
         ("Cargo.toml".to_owned(), Content::Text(cargo_toml(options))),
         (
             "src/lib.rs".to_owned(),
-            Content::Text(lib_rs(apis, options)),
+            Content::Text(lib_rs(apis, events.is_some(), options)),
         ),
     ];
+    if let Some(events) = events {
+        files.push(("src/events.rs".to_owned(), Content::Rust(events::emit(events))));
+    }
     for (name, text) in RUNTIME {
         files.push((
             format!("src/runtime/{name}"),
@@ -152,7 +166,7 @@ serde_path_to_error = {{ version = "0.1", optional = true }}
 /// Written as text in rustfmt's style: `cargo fmt` must find nothing to change
 /// in it, and the modules below are marked so that it leaves them alone too
 /// (they are prettyplease's output, which the drift check compares byte for byte).
-fn lib_rs(apis: &[ApiIr], options: &CrateOptions) -> String {
+fn lib_rs(apis: &[ApiIr], events: bool, options: &CrateOptions) -> String {
     let mut text = format!(
         "//! Matrix API bindings generated from {}.\n//!\n\
          //! Every API of the spec is a module with `types` and `metadata`, plus `server`\n\
@@ -161,6 +175,9 @@ fn lib_rs(apis: &[ApiIr], options: &CrateOptions) -> String {
          #![deny(warnings)]\n#![forbid(unsafe_code)]\n\n#[rustfmt::skip]\npub mod runtime;\n",
         options.source
     );
+    if events {
+        text.push_str("\n#[rustfmt::skip]\npub mod events;\n");
+    }
     for api in apis {
         text.push_str(&format!(
             "\n/// {}.\n#[rustfmt::skip]\npub mod {};\n",
@@ -260,6 +277,15 @@ pub(crate) fn ty_tokens(ty: &Ty, scope: &TokenStream) -> TokenStream {
         Ty::Json => quote!(serde_json::Value),
         Ty::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
         Ty::Bytes => quote!(crate::runtime::Binary),
+        Ty::Id(kind) => {
+            let name = ident(kind.type_name());
+            quote!(crate::runtime::ids::#name)
+        }
+        Ty::EventContent => quote!(crate::events::EventContent),
+        Ty::Lenient(inner) => {
+            let inner = ty_tokens(inner, scope);
+            quote!(crate::runtime::Lenient<#inner>)
+        }
         Ty::Unit => quote!(()),
         Ty::Vec(inner) => {
             let inner = ty_tokens(inner, scope);

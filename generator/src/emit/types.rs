@@ -39,11 +39,11 @@ pub fn emit(api: &ApiIr) -> TokenStream {
             });
             let doc = docs(&format!("Query parameters of `{}`.", op.id));
             let name = ident(name);
-            // Required enum parameters have no default value.
+            // Required enum and identifier parameters have no default value.
             let default = op
                 .query_params
                 .iter()
-                .all(|p| !p.required || !matches!(p.ty, Ty::Named(_)))
+                .all(|p| !p.required || !matches!(p.ty, Ty::Named(_) | Ty::Id(_)))
                 .then(|| quote!(Default,));
             Some(quote! {
                 #doc
@@ -59,7 +59,7 @@ pub fn emit(api: &ApiIr) -> TokenStream {
     }
 }
 
-fn type_def(def: &TypeDef) -> TokenStream {
+pub(super) fn type_def(def: &TypeDef) -> TokenStream {
     let doc = def.docs.as_deref().map(docs).unwrap_or_default();
     let name = ident(&def.name);
     let scope = TokenStream::new();
@@ -69,11 +69,13 @@ fn type_def(def: &TypeDef) -> TokenStream {
                 .iter()
                 .all(|f| !f.required || matches!(f.ty, Ty::Option(_)));
             let default = all_optional.then(|| quote!(Default,));
+            let constructor = (!all_optional).then(|| constructor(&def.name, fields, extra));
             let fields = fields.iter().map(field);
             let extra = extra.as_ref().map(|ty| {
                 let ty = ty_tokens(ty, &scope);
                 quote! {
-                    /// Properties beyond the declared ones.
+                    /// Properties the spec does not declare, kept so that a value
+                    /// read and written again loses nothing.
                     #[serde(flatten)]
                     pub extra: std::collections::BTreeMap<String, #ty>,
                 }
@@ -85,6 +87,7 @@ fn type_def(def: &TypeDef) -> TokenStream {
                     #(#fields)*
                     #extra
                 }
+                #constructor
             }
         }
         Def::Enum { variants } => open_enum(&def.name, variants, doc),
@@ -107,6 +110,45 @@ fn type_def(def: &TypeDef) -> TokenStream {
                 other => ty_tokens(other, &scope),
             };
             quote! { #doc pub type #name = #ty; }
+        }
+    }
+}
+
+/// `new` for a struct with required fields: they are its arguments, the
+/// optional ones start empty. (Structs without required fields derive `Default`.)
+fn constructor(name: &str, fields: &[Field], extra: &Option<Ty>) -> TokenStream {
+    let scope = TokenStream::new();
+    let takes = |f: &&Field| f.required && !matches!(f.ty, Ty::Option(_));
+    let params = fields.iter().filter(takes).map(|f| {
+        let arg = ident(&f.ident);
+        let ty = ty_tokens(&f.ty, &scope);
+        let ty = if f.boxed { quote!(Box<#ty>) } else { ty };
+        match f.ty {
+            Ty::String => quote!(#arg: impl Into<String>),
+            _ => quote!(#arg: #ty),
+        }
+    });
+    let inits = fields.iter().map(|f| {
+        let field = ident(&f.ident);
+        match (takes(&f), &f.ty) {
+            (true, Ty::String) => quote!(#field: #field.into(),),
+            (true, _) => quote!(#field,),
+            (false, _) => quote!(#field: None,),
+        }
+    });
+    let extra = extra
+        .as_ref()
+        .map(|_| quote!(extra: std::collections::BTreeMap::new(),));
+    let many = fields.iter().filter(takes).count() > 7;
+    let allow = many.then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let name = ident(name);
+    quote! {
+        impl #name {
+            /// A value with the required fields; the optional ones are unset.
+            #allow
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits)* #extra }
+            }
         }
     }
 }
@@ -136,6 +178,9 @@ fn field(field: &Field) -> TokenStream {
     let mut ty = ty_tokens(inner, &scope);
     if field.boxed {
         ty = quote!(Box<#ty>);
+    }
+    if field.ty == Ty::EventContent {
+        return quote! { #doc #[serde(flatten)] pub #name: #ty, };
     }
     let nullable = matches!(field.ty, Ty::Option(_));
     let attrs = match (field.required, nullable) {

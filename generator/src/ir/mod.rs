@@ -4,6 +4,7 @@
 //! traits and modules; which parameters go where; which responses are
 //! successes; how a request authenticates. The emitters only print it.
 
+pub mod events;
 pub mod examples;
 pub mod types;
 
@@ -73,6 +74,26 @@ pub struct OperationIr {
 }
 
 impl OperationIr {
+    /// Lists of events in bodies and answers decode item by item.
+    fn lenient_event_lists(&mut self, envelopes: &std::collections::BTreeSet<String>) {
+        if let Some(body) = &mut self.body {
+            body.ty = types::lenient(std::mem::replace(&mut body.ty, Ty::Unit), envelopes);
+        }
+        for response in &mut self.responses {
+            response.ty = types::lenient(std::mem::replace(&mut response.ty, Ty::Unit), envelopes);
+        }
+        match &mut self.response_type {
+            ResponseType::Single { ty, .. } => {
+                *ty = types::lenient(std::mem::replace(ty, Ty::Unit), envelopes);
+            }
+            ResponseType::Enum { variants, .. } => {
+                for v in variants {
+                    v.ty = types::lenient(std::mem::replace(&mut v.ty, Ty::Unit), envelopes);
+                }
+            }
+        }
+    }
+
     fn uses_types(&self) -> bool {
         let params = self.path_params.iter().chain(&self.query_params);
         self.query_type.is_some()
@@ -172,12 +193,20 @@ const OPERATION_LOCALS: &[&str] = &[
 /// Methods every type has, which a trait method must not shadow.
 const SHADOWED_METHODS: &[&str] = &["clone", "eq", "fmt", "hash", "into", "from", "to_string"];
 
+/// The IR of an API in a crate without an `events` module.
 pub fn build(api: &Api) -> ApiIr {
+    build_with(api, false)
+}
+
+/// The IR of an API; with `typed_events`, its event envelopes use the
+/// crate's `events` module.
+pub fn build_with(api: &Api, typed_events: bool) -> ApiIr {
     let empty = indexmap::IndexMap::new();
     let components = api.openapi.components.as_ref();
     let schemas = components.map_or(&empty, |c| &c.schemas);
     let security_schemes = components.map(|c| &c.security_schemes);
     let mut graph = TypeGraph::new(schemas);
+    graph.typed_events = typed_events;
     graph.define_all_components();
 
     let mut areas: BTreeMap<String, Area> = BTreeMap::new();
@@ -205,6 +234,11 @@ pub fn build(api: &Api) -> ApiIr {
             .push(ir);
     }
     graph.box_recursive_fields();
+    graph.lenient_event_lists();
+    let event_lists = types::envelopes(&graph.defs);
+    for op in areas.values_mut().flat_map(|a| &mut a.operations) {
+        op.lenient_event_lists(&event_lists);
+    }
     ApiIr {
         module: module_name(&api.name),
         title: api.openapi.info.title.clone(),

@@ -12,8 +12,13 @@ use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
 
 use crate::names::{member_ident, type_ident, variant_ident, Scope};
 
+mod envelopes;
+mod formats;
 mod merge;
 mod recursion;
+
+pub use envelopes::{envelopes, lenient};
+pub use formats::IdKind;
 
 use merge::{unbox, ObjectParts};
 
@@ -21,6 +26,8 @@ use merge::{unbox, ObjectParts};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Ty {
     String,
+    /// A string of a Matrix format with a validated type (`mx-user-id`, ...).
+    Id(IdKind),
     Integer,
     Number,
     Bool,
@@ -30,6 +37,11 @@ pub enum Ty {
     JsonObject,
     /// Raw bytes (binary bodies).
     Bytes,
+    /// An event's `type` and `content` together, flattened into its envelope
+    /// (the crate's `events::EventContent`).
+    EventContent,
+    /// An item decoded on its own: the typed value, or its JSON when it does not fit.
+    Lenient(Box<Ty>),
     /// No body.
     Unit,
     Vec(Box<Ty>),
@@ -43,7 +55,9 @@ impl Ty {
     pub fn mentions_named(&self) -> bool {
         match self {
             Ty::Named(_) => true,
-            Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) => inner.mentions_named(),
+            Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) | Ty::Lenient(inner) => {
+                inner.mentions_named()
+            }
             _ => false,
         }
     }
@@ -87,6 +101,8 @@ pub struct TypeGraph<'a> {
     pub defs: BTreeMap<String, TypeDef>,
     used: BTreeSet<String>,
     component_names: BTreeMap<String, String>,
+    /// Set when the crate has an `events` module: envelopes are then typed.
+    pub typed_events: bool,
 }
 
 impl<'a> TypeGraph<'a> {
@@ -102,6 +118,7 @@ impl<'a> TypeGraph<'a> {
             defs: BTreeMap::new(),
             used,
             component_names,
+            typed_events: false,
         }
     }
 
@@ -111,6 +128,14 @@ impl<'a> TypeGraph<'a> {
         for key in keys {
             self.component(&key);
         }
+    }
+
+    /// The type name a component has (or would have, once defined).
+    pub fn component_name(&self, key: &str) -> String {
+        self.component_names
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| type_ident(key))
     }
 
     /// Reserves a name for a type an emitter defines itself (a response enum).
@@ -134,7 +159,23 @@ impl<'a> TypeGraph<'a> {
             );
             let schema = match &self.components[key] {
                 ReferenceOr::Item(schema) => schema.clone(),
-                ReferenceOr::Reference { .. } => return Ty::Named(name),
+                // A component that is only a ref (an event's `content` written
+                // as a `$ref`) is another name for its target.
+                ReferenceOr::Reference { reference } => {
+                    let reference = ReferenceOr::Reference {
+                        reference: reference.clone(),
+                    };
+                    let target = self.ty(&reference, &name);
+                    self.defs.insert(
+                        name.clone(),
+                        TypeDef {
+                            name: name.clone(),
+                            docs: None,
+                            def: Def::Alias(target),
+                        },
+                    );
+                    return Ty::Named(name);
+                }
             };
             let def = self.definition(&schema, &name);
             self.defs.insert(
@@ -225,7 +266,10 @@ impl<'a> TypeGraph<'a> {
     fn scalar(&mut self, shape: &Shape, place: &str) -> Ty {
         match shape.types.first().map(String::as_str) {
             Some("string") if shape.format.as_deref() == Some("binary") => Ty::Bytes,
-            Some("string") => Ty::String,
+            Some("string") => match shape.format.as_deref().and_then(IdKind::of_format) {
+                Some(kind) => Ty::Id(kind),
+                None => Ty::String,
+            },
             Some("integer") => Ty::Integer,
             Some("number") => Ty::Number,
             Some("boolean") => Ty::Bool,
@@ -297,10 +341,15 @@ impl<'a> TypeGraph<'a> {
 
     fn struct_def(&mut self, name: &str, object: ObjectParts) -> Def {
         let mut fields = Vec::new();
-        // The flattened map of undeclared properties is a field too.
-        let mut idents = match object.additional {
-            Some(AdditionalProperties::Schema(_)) => Scope::reserving(&["extra"]),
-            _ => Scope::default(),
+        // Matrix objects are open: what a struct does not declare is kept in a
+        // flattened map, so reading and writing a value again loses nothing
+        // (a signed object's signature still verifies). Only an explicit
+        // `additionalProperties: false` closes a struct.
+        let closed = matches!(object.additional, Some(AdditionalProperties::Any(false)));
+        let mut idents = if closed {
+            Scope::default()
+        } else {
+            Scope::reserving(&["extra"])
         };
         for (wire, property) in &object.properties {
             let place = format!("{name}{}", type_ident(wire));
@@ -322,8 +371,10 @@ impl<'a> TypeGraph<'a> {
         }
         let extra = match &object.additional {
             Some(AdditionalProperties::Schema(s)) => Some(self.ty(s, &format!("{name}Extra"))),
-            _ => None,
+            _ if closed => None,
+            _ => Some(Ty::Json),
         };
+        self.fold_event_fields(&mut fields);
         Def::Struct { fields, extra }
     }
 
@@ -372,6 +423,7 @@ impl<'a> TypeGraph<'a> {
             let base = match &ty {
                 Ty::Named(n) => n.clone(),
                 Ty::String => "String".into(),
+                Ty::Id(kind) => kind.type_name().into(),
                 Ty::Integer => "Integer".into(),
                 Ty::Number => "Number".into(),
                 Ty::Bool => "Boolean".into(),
