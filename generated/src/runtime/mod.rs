@@ -3,6 +3,7 @@
 //! Support code shared by every API module of this crate.
 
 mod error;
+pub mod ids;
 
 #[cfg(feature = "client")]
 pub mod client;
