@@ -1,6 +1,7 @@
 //! Support code shared by every API module of this crate.
 
 mod error;
+pub mod ids;
 mod lenient;
 
 #[cfg(feature = "client")]

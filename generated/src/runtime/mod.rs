@@ -3,6 +3,8 @@
 //! Support code shared by every API module of this crate.
 
 mod error;
+pub mod ids;
+mod lenient;
 
 #[cfg(feature = "client")]
 pub mod client;
@@ -14,6 +16,7 @@ pub mod server;
 mod validate;
 
 pub use error::{ErrorBody, MatrixError};
+pub use lenient::Lenient;
 
 /// A body sent or received as raw bytes (media uploads and downloads).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -32,6 +32,7 @@ pub struct CrateOptions {
 const RUNTIME: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../runtime/mod.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
+    ("ids.rs", include_str!("../../runtime/ids.rs")),
     ("server.rs", include_str!("../../runtime/server.rs")),
     ("serve.rs", include_str!("../../runtime/serve.rs")),
     ("validate.rs", include_str!("../../runtime/validate.rs")),
