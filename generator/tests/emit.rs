@@ -88,9 +88,16 @@ fn fixture_crate_compiles_and_passes_its_tests() {
 /// A test file for the generated crate: every body example of the spec is read
 /// into its type and written back. `null` and an absent field are the same
 /// value to an optional field, so nulls are left out of the comparison.
-fn examples_test(spec: &matrix_codegen::Spec) -> (String, usize) {
+fn examples_test(spec: &matrix_codegen::Spec, event_examples: &Path) -> (String, usize) {
     let mut checks = String::new();
     let mut count = 0;
+    let mut check_event = "";
+    if let Some(events) = &spec.events {
+        let (event_checks, event_count) = common::event_examples::checks(events, event_examples);
+        checks.push_str(&event_checks);
+        count += event_count;
+        check_event = common::event_examples::CHECK_EVENT;
+    }
     for api in &spec.apis {
         let ir = matrix_codegen::ir::build_with(api, spec.events.is_some());
         for example in matrix_codegen::ir::examples::body_examples(api, &ir) {
@@ -154,6 +161,7 @@ fn check<T: serde::de::DeserializeOwned + serde::Serialize>(id: &str, json: &str
     }}
 }}
 
+{check_event}
 #[test]
 fn examples_round_trip() {{
     let mut failures = Vec::new();
@@ -182,7 +190,7 @@ fn tree_compiles(tree: &str, api: &str, root: &str) {
     let Some(base) = corpus(tree) else { return };
     let spec = read(&base.join(api), Some(&base.join(root)));
     let mut files = matrix_codegen::generate(&spec, &options(tree)).unwrap();
-    let (examples, count) = examples_test(&spec);
+    let (examples, count) = examples_test(&spec, &base.join(root).join("event-schemas/examples"));
     files.push(("tests/examples.rs".to_owned(), examples));
     let stdout = cargo_in_generated(
         tree,
@@ -203,7 +211,7 @@ fn tree_compiles(tree: &str, api: &str, root: &str) {
         .collect();
     let known = known_defects(tree);
     eprintln!(
-        "{tree}: {count} body examples, {} round-trip, {} listed as spec defects",
+        "{tree}: {count} body and event examples, {} round-trip, {} listed as spec defects",
         count - failures.len(),
         failures.len()
     );

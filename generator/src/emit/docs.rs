@@ -18,7 +18,7 @@ pub(crate) fn docs(text: &str) -> TokenStream {
     for line in text.lines() {
         let mut line = shortcodes(line.trim_end());
         if !in_fence {
-            line = angle_bare_urls(&line);
+            line = angle_bare_urls(&absolute_spec_links(&line));
         }
         if line.trim_start().starts_with("```") {
             if !in_fence && line.trim_start() == "```" {
@@ -45,6 +45,32 @@ pub(crate) fn docs(text: &str) -> TokenStream {
         attrs.push(quote! { #[doc = #line] });
     }
     quote! { #(#attrs)* }
+}
+
+/// The spec links its own pages by path (`](/client-server-api/#sync)`,
+/// `](appendices#room-aliases)`), which rustdoc would take for intra-doc
+/// links or resolve against docs.rs; they point at the published spec instead.
+fn absolute_spec_links(line: &str) -> String {
+    const SPEC: &str = "https://spec.matrix.org/latest/";
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(at) = rest.find("](") {
+        let (before, after) = rest.split_at(at + 2);
+        out.push_str(before);
+        let relative = after.starts_with('/')
+            || (after.starts_with(|c: char| c.is_ascii_alphabetic())
+                && after
+                    .find(')')
+                    .is_some_and(|end| !after[..end].contains(':')));
+        if relative {
+            out.push_str(SPEC);
+            rest = after.trim_start_matches('/');
+        } else {
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Wraps URLs written bare in prose (`"https://example.org/terms.html"`) in
@@ -137,7 +163,20 @@ pub(crate) fn op_docs(
 
 #[cfg(test)]
 mod tests {
-    use super::angle_bare_urls;
+    use super::{absolute_spec_links, angle_bare_urls};
+
+    #[test]
+    fn spec_paths_become_links_to_the_published_spec() {
+        assert_eq!(
+            absolute_spec_links(
+                "see [sync](/client-server-api/#sync) and [alias](appendices#room-aliases)."
+            ),
+            "see [sync](https://spec.matrix.org/latest/client-server-api/#sync) and \
+             [alias](https://spec.matrix.org/latest/appendices#room-aliases)."
+        );
+        let untouched = "[a](https://example.org) [b](#anchor) [c](mailto:x@example.org)";
+        assert_eq!(absolute_spec_links(untouched), untouched);
+    }
 
     #[test]
     fn bare_urls_are_put_in_angle_brackets_and_others_left_alone() {

@@ -71,7 +71,10 @@ pub fn emit_tokens(
         ),
     ];
     if let Some(events) = events {
-        files.push(("src/events.rs".to_owned(), Content::Rust(events::emit(events))));
+        files.push((
+            "src/events.rs".to_owned(),
+            Content::Rust(events::emit(events)),
+        ));
     }
     for (name, text) in RUNTIME {
         files.push((
@@ -265,7 +268,10 @@ pub fn type_path(ty: &Ty, crate_name: &str, module: &str) -> String {
     let scope: TokenStream = format!("{crate_name}::{module}::types::")
         .parse()
         .expect("a module path parses");
-    ty_tokens(ty, &scope).to_string()
+    // Runtime, identifier and event types are written `crate::...` inside the crate.
+    ty_tokens(ty, &scope)
+        .to_string()
+        .replace("crate ::", &format!("{crate_name} ::"))
 }
 
 /// The Rust type for `ty`; named types are written `#scope Name`.

@@ -72,7 +72,10 @@ pub fn build(spec: &EventSpec) -> EventsIr {
     let mut sorted: Vec<_> = spec.events.iter().filter(|e| e.variant.is_none()).collect();
     sorted.sort_by(|a, b| a.event_type.cmp(&b.event_type));
     for event in sorted {
-        let bare = event.event_type.strip_prefix("m.").unwrap_or(&event.event_type);
+        let bare = event
+            .event_type
+            .strip_prefix("m.")
+            .unwrap_or(&event.event_type);
         let content = match families.get_mut(&event.event_type) {
             // The base schema's name is the family's: its own content is what
             // the family keeps for a value it does not know.
@@ -92,7 +95,10 @@ pub fn build(spec: &EventSpec) -> EventsIr {
         });
     }
     // A family whose base file is missing has no name yet and is left out.
-    let mut families: Vec<FamilyIr> = families.into_values().filter(|f| !f.name.is_empty()).collect();
+    let mut families: Vec<FamilyIr> = families
+        .into_values()
+        .filter(|f| !f.name.is_empty())
+        .collect();
     for family in &mut families {
         family.members.sort_by(|a, b| a.1.cmp(&b.1));
         let mut names = Scope::reserving(&["Other"]);

@@ -1,6 +1,8 @@
 //! Helpers shared by the generator's integration tests.
 #![allow(dead_code)] // each test binary uses its own subset
 
+pub mod event_examples;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
