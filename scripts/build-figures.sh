@@ -16,8 +16,11 @@ cargo build --quiet --release -p matrix-codegen
   --out "$work/crate" 2>/dev/null
 echo '[workspace]' >>"$work/crate/Cargo.toml"
 
-echo "generated client-server crate: $(cat "$work"/crate/src/*/*.rs | wc -l) lines of Rust"
+echo "generated client-server crate: $(cat "$work"/crate/src/*.rs "$work"/crate/src/*/*.rs | wc -l) lines of Rust"
 echo "  of which the API module:     $(cat "$work"/crate/src/client_server/*.rs | wc -l) lines"
+if [ -f "$work/crate/src/events.rs" ]; then
+  echo "  of which the events module:  $(wc -l <"$work"/crate/src/events.rs) lines"
+fi
 cd "$work/crate"
 start=$(date +%s.%N)
 CARGO_TARGET_DIR=../target cargo build --quiet --all-features
