@@ -28,14 +28,14 @@ pub async fn run(s: &Surface, alice: &User, refresh_token: Option<String>) {
     .await;
     s.json("getTokenOwner", alice.client.get_token_owner())
         .await;
-    let login_token = types::GenerateLoginTokenRequest { auth: None };
+    let login_token = types::GenerateLoginTokenRequest::default();
     s.json(
         "generateLoginToken",
         alice.client.generate_login_token(&login_token),
     )
     .await;
     if let Some(refresh_token) = refresh_token {
-        let body = types::RefreshRequest { refresh_token };
+        let body = types::RefreshRequest::new(refresh_token);
         s.json("refresh", anon.refresh(&body)).await;
     }
     devices(s, alice).await;
@@ -49,6 +49,7 @@ async fn devices(s: &Surface, alice: &User) {
         .await;
     let rename = types::UpdateDeviceRequest {
         display_name: Some("surface".to_owned()),
+        ..Default::default()
     };
     s.call(
         "updateDevice",
@@ -62,6 +63,7 @@ async fn devices(s: &Surface, alice: &User) {
     .await;
     let one = types::DeleteDeviceRequest {
         auth: Some(password_auth(&alice.id, None)),
+        ..Default::default()
     };
     s.json(
         "deleteDevice",
@@ -69,8 +71,8 @@ async fn devices(s: &Surface, alice: &User) {
     )
     .await;
     let many = types::DeleteDevicesRequest {
-        devices: vec![third.device.clone()],
         auth: Some(password_auth(&alice.id, None)),
+        ..types::DeleteDevicesRequest::new(vec![third.device.clone()])
     };
     s.json("deleteDevices", alice.client.delete_devices(&many))
         .await;
@@ -80,9 +82,9 @@ async fn devices(s: &Surface, alice: &User) {
 pub async fn endings(s: &Surface) {
     let (user, _) = register(s, "ending").await;
     let change = types::ChangePasswordRequest {
-        new_password: PASSWORD.to_owned(),
         logout_devices: Some(false),
         auth: Some(password_auth(&user.id, None)),
+        ..types::ChangePasswordRequest::new(PASSWORD)
     };
     s.json("changePassword", user.client.change_password(&change))
         .await;
@@ -94,8 +96,8 @@ pub async fn endings(s: &Surface) {
     let (user, _) = register(s, "deactivated").await;
     let body = types::DeactivateAccountRequest {
         auth: Some(password_auth(&user.id, None)),
-        id_server: None,
         erase: Some(false),
+        ..Default::default()
     };
     s.json("deactivateAccount", user.client.deactivate_account(&body))
         .await;

@@ -1,6 +1,8 @@
 //! Events: sending, reading back, relations, receipts and the sync streams.
 
 use matrix_api::client_server::types;
+use matrix_api::events::{EventContent, RoomMessageEventContent, RoomMessageTextContent};
+use matrix_api::runtime::ids::EventId;
 use serde_json::json;
 
 use crate::harness::Surface;
@@ -9,38 +11,46 @@ use crate::world::{object, unique, User};
 
 /// The events `send` made, for the reads after it.
 pub struct Sent {
-    pub root: String,
-    pub reply: String,
+    pub root: EventId,
+    pub reply: EventId,
+}
+
+/// An `m.room.message` of msgtype `m.text`, as an event content.
+fn text_message(text: RoomMessageTextContent) -> EventContent {
+    EventContent::RoomMessage(Box::new(RoomMessageEventContent::Text(Box::new(text))))
 }
 
 /// Sends a message, a threaded reply to it, and a redacted one.
 pub async fn send(s: &Surface, alice: &User, room: &Room) -> Option<Sent> {
     let c = &alice.client;
-    let text = object(json!({ "msgtype": "m.text", "body": "hello surface" }));
+    let hello = text_message(RoomMessageTextContent::new("hello surface"));
+    let (kind, text) = (hello.event_type(), object(hello.to_json()));
     let root = s
         .json(
             "sendMessage",
-            c.send_message(&room.id, "m.room.message", &unique("txn"), &text),
+            c.send_message(&room.id, kind, &unique("txn"), &text),
         )
         .await?
         .event_id;
-    let reply = object(json!({
-        "msgtype": "m.text",
-        "body": "in a thread",
-        "m.relates_to": { "rel_type": "m.thread", "event_id": root },
-    }));
+    // The text content declares no `m.relates_to`: it travels in `extra`.
+    let relation = json!({ "rel_type": "m.thread", "event_id": root });
+    let reply = text_message(RoomMessageTextContent {
+        extra: [("m.relates_to".to_owned(), relation)].into(),
+        ..RoomMessageTextContent::new("in a thread")
+    });
     let reply = s
         .json(
             "sendMessage",
-            c.send_message(&room.id, "m.room.message", &unique("txn"), &reply),
+            c.send_message(&room.id, kind, &unique("txn"), &object(reply.to_json())),
         )
         .await?
         .event_id;
     let txn = unique("txn");
-    let doomed = c.send_message(&room.id, "m.room.message", &txn, &text);
+    let doomed = c.send_message(&room.id, kind, &txn, &text);
     if let Some(doomed) = s.json("sendMessage", doomed).await {
         let why = types::RedactEventRequest {
             reason: Some("Testing".to_owned()),
+            ..Default::default()
         };
         let txn = unique("txn");
         let redact = c.redact_event(&room.id, &doomed.event_id, &txn, &why);
@@ -59,7 +69,7 @@ pub async fn read(s: &Surface, alice: &User, room: &Room, sent: &Sent) {
         .await;
     s.json("getOneEvent", c.get_one_event(root)).await;
     let none = Default::default();
-    let around = c.get_event_context(id, root, &none);
+    let around = c.get_event_context(id.as_str(), root.as_str(), &none);
     s.json("getEventContext", around).await;
     let back = types::GetRoomEventsQuery {
         from: None,
@@ -87,7 +97,7 @@ pub async fn read(s: &Surface, alice: &User, room: &Room, sent: &Sent) {
         .await;
     s.json(
         "getThreadRoots",
-        c.get_thread_roots(id, &Default::default()),
+        c.get_thread_roots(id.as_str(), &Default::default()),
     )
     .await;
     let now = types::GetEventByTimestampQuery {
@@ -96,19 +106,10 @@ pub async fn read(s: &Surface, alice: &User, room: &Room, sent: &Sent) {
     };
     s.json("getEventByTimestamp", c.get_event_by_timestamp(id, &now))
         .await;
-    let search = types::SearchRequest {
-        search_categories: types::Categories {
-            room_events: Some(types::RoomEventsCriteria {
-                search_term: "hello".to_owned(),
-                keys: None,
-                filter: None,
-                order_by: None,
-                event_context: None,
-                include_state: None,
-                groupings: None,
-            }),
-        },
-    };
+    let search = types::SearchRequest::new(types::Categories {
+        room_events: Some(types::RoomEventsCriteria::new("hello")),
+        ..Default::default()
+    });
     s.json("search", c.search(&Default::default(), &search))
         .await;
 }
@@ -117,13 +118,14 @@ pub async fn read(s: &Surface, alice: &User, room: &Room, sent: &Sent) {
 pub async fn markers(s: &Surface, bob: &User, room: &Room, sent: &Sent) {
     let c = &bob.client;
     let marker = types::SetReadMarkerRequest {
-        m_fully_read: Some(sent.root.clone()),
-        m_read: Some(sent.root.clone()),
-        m_read_private: None,
+        m_fully_read: Some(sent.root.to_string()),
+        m_read: Some(sent.root.to_string()),
+        ..Default::default()
     };
-    s.json("setReadMarker", c.set_read_marker(&room.id, &marker))
+    let (id, root) = (room.id.as_str(), sent.root.as_str());
+    s.json("setReadMarker", c.set_read_marker(id, &marker))
         .await;
-    let unthreaded = types::PostReceiptRequest { thread_id: None };
+    let unthreaded = types::PostReceiptRequest::default();
     let receipt = c.post_receipt(
         &room.id,
         &types::PostReceiptReceiptType::MRead,
@@ -132,15 +134,16 @@ pub async fn markers(s: &Surface, bob: &User, room: &Room, sent: &Sent) {
     );
     s.json("postReceipt", receipt).await;
     let typing = types::SetTypingRequest {
-        typing: true,
         timeout: Some(1000),
+        ..types::SetTypingRequest::new(true)
     };
     s.json("setTyping", c.set_typing(&room.id, &bob.id, &typing))
         .await;
     let report = types::ReportEventRequest {
         reason: Some("Testing".to_owned()),
+        ..Default::default()
     };
-    s.json("reportEvent", c.report_event(&room.id, &sent.root, &report))
+    s.json("reportEvent", c.report_event(id, root, &report))
         .await;
 }
 
@@ -166,7 +169,7 @@ pub async fn streams(s: &Surface, alice: &User, room: &Room) {
     let peek = types::PeekEventsQuery {
         from: None,
         timeout: Some(0),
-        room_id: room.id.clone(),
+        room_id: room.id.to_string(),
     };
     s.json("peekEvents", c.peek_events(&peek)).await;
     s.json("getNotifications", c.get_notifications(&Default::default()))

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use matrix_api::client_server::client::Client;
 use matrix_api::runtime::client::Error;
+use matrix_api::runtime::ids::ServerName;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -49,7 +50,7 @@ pub enum Encoded {
 /// The session of the whole run: the proxy, and every outcome so far.
 pub struct Surface {
     pub proxy: Proxy,
-    pub server_name: String,
+    pub server_name: ServerName,
     outcomes: Mutex<BTreeMap<String, Outcome>>,
 }
 
@@ -57,7 +58,7 @@ impl Surface {
     pub fn new(proxy: Proxy) -> Surface {
         Surface {
             proxy,
-            server_name: "localhost".to_owned(),
+            server_name: "localhost".parse().expect("a valid server name"),
             outcomes: Mutex::new(BTreeMap::new()),
         }
     }

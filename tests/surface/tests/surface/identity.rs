@@ -1,6 +1,7 @@
 //! Third-party identifiers, server administration, SSO and application services.
 
 use matrix_api::client_server::types;
+use matrix_api::runtime::ids::RoomId;
 
 use crate::harness::{Encoded, Surface};
 use crate::local::{APPSERVICE_ID, APPSERVICE_TOKEN};
@@ -12,40 +13,29 @@ use crate::world::{password_auth, User};
 pub async fn third_party_ids(s: &Surface, alice: &User) {
     let c = &alice.client;
     s.json("getAccount3PIDs", c.get_account_3pids()).await;
-    let creds = types::ThreePidCredentials {
-        client_secret: "surface-secret".to_owned(),
-        id_server: "127.0.0.1:9".to_owned(),
-        id_access_token: "none".to_owned(),
-        sid: "surface-sid".to_owned(),
-    };
-    let old = types::Post3pidsRequest {
-        three_pid_creds: creds,
-    };
+    let creds =
+        types::ThreePidCredentials::new("surface-secret", "127.0.0.1:9", "none", "surface-sid");
+    let old = types::Post3pidsRequest::new(creds);
     s.json("post3PIDs", c.post_3pids(&old)).await;
     let add = types::Add3pidRequest {
         auth: Some(password_auth(&alice.id, None)),
-        client_secret: "surface-secret".to_owned(),
-        sid: "surface-sid".to_owned(),
+        ..types::Add3pidRequest::new("surface-secret", "surface-sid")
     };
     s.json("add3PID", c.add_3pid(&add)).await;
-    let bind = types::Bind3pidRequest {
-        client_secret: "surface-secret".to_owned(),
-        id_server: "127.0.0.1:9".to_owned(),
-        id_access_token: "none".to_owned(),
-        sid: "surface-sid".to_owned(),
-    };
+    let bind = types::Bind3pidRequest::new("surface-secret", "127.0.0.1:9", "none", "surface-sid");
     s.json("bind3PID", c.bind_3pid(&bind)).await;
-    let delete = types::Delete3pidFromAccountRequest {
-        id_server: None,
-        medium: types::Delete3pidFromAccountRequestMedium::Email,
-        address: "nobody@localhost".to_owned(),
-    };
+    let delete = types::Delete3pidFromAccountRequest::new(
+        types::Delete3pidFromAccountRequestMedium::Email,
+        "nobody@localhost",
+    );
     s.json("delete3pidFromAccount", c.delete_3pid_from_account(&delete))
         .await;
     let unbind = types::Unbind3pidFromAccountRequest {
         id_server: Some("127.0.0.1:9".to_owned()),
-        medium: types::Unbind3pidFromAccountRequestMedium::Email,
-        address: "nobody@localhost".to_owned(),
+        ..types::Unbind3pidFromAccountRequest::new(
+            types::Unbind3pidFromAccountRequestMedium::Email,
+            "nobody@localhost",
+        )
     };
     s.json("unbind3pidFromAccount", c.unbind_3pid_from_account(&unbind))
         .await;
@@ -53,23 +43,8 @@ pub async fn third_party_ids(s: &Surface, alice: &User) {
 }
 
 async fn validation_requests(s: &Surface, alice: &User) {
-    let email = types::RequestEmailValidation {
-        client_secret: "surface-secret".to_owned(),
-        email: "nobody@localhost".to_owned(),
-        send_attempt: 1,
-        next_link: None,
-        id_server: None,
-        id_access_token: None,
-    };
-    let sms = types::RequestMsisdnValidation {
-        client_secret: "surface-secret".to_owned(),
-        country: "GB".to_owned(),
-        phone_number: "07700900001".to_owned(),
-        send_attempt: 1,
-        next_link: None,
-        id_server: None,
-        id_access_token: None,
-    };
+    let email = types::RequestEmailValidation::new("surface-secret", "nobody@localhost", 1);
+    let sms = types::RequestMsisdnValidation::new("surface-secret", "GB", "07700900001", 1);
     let (c, anon) = (&alice.client, s.anonymous());
     s.json(
         "requestTokenTo3PIDEmail",
@@ -106,13 +81,13 @@ async fn validation_requests(s: &Surface, alice: &User) {
 /// What the admin may do to `target`.
 pub async fn admin(s: &Surface, admin: &User, target: &User) {
     let c = &admin.client;
-    s.json("getWhoIs", c.get_who_is(&target.id)).await;
-    let lock = types::SetAdminLockUserRequest { locked: false };
+    s.json("getWhoIs", c.get_who_is(target.id.as_str())).await;
+    let lock = types::SetAdminLockUserRequest::new(false);
     s.json("setAdminLockUser", c.set_admin_lock_user(&target.id, &lock))
         .await;
     s.json("getAdminLockUser", c.get_admin_lock_user(&target.id))
         .await;
-    let suspend = types::SetAdminSuspendUserRequest { suspended: false };
+    let suspend = types::SetAdminSuspendUserRequest::new(false);
     s.json(
         "setAdminSuspendUser",
         c.set_admin_suspend_user(&target.id, &suspend),
@@ -146,19 +121,20 @@ pub async fn sso(s: &Surface) {
 }
 
 /// The application service of `tests/py/synapse_config.py`, as itself.
-pub async fn appservice(s: &Surface, room: &str) {
+pub async fn appservice(s: &Surface, room: &RoomId) {
     let c = s.client(APPSERVICE_TOKEN);
     let ping = types::PingAppserviceRequest {
         transaction_id: Some("surface-ping".to_owned()),
+        ..Default::default()
     };
     s.json("pingAppservice", c.ping_appservice(APPSERVICE_ID, &ping))
         .await;
-    let visibility = types::UpdateAppserviceRoomDirectoryVisibilityRequest {
-        visibility: types::UpdateAppserviceRoomDirectoryVisibilityRequestVisibility::Public,
-    };
+    let visibility = types::UpdateAppserviceRoomDirectoryVisibilityRequest::new(
+        types::UpdateAppserviceRoomDirectoryVisibilityRequestVisibility::Public,
+    );
     s.json(
         "updateAppserviceRoomDirectoryVisibility",
-        c.update_appservice_room_directory_visibility("surface-net", room, &visibility),
+        c.update_appservice_room_directory_visibility("surface-net", room.as_str(), &visibility),
     )
     .await;
 }

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use matrix_api::client_server::types;
+use matrix_api::runtime::ids::RoomId;
 use serde_json::json;
 
 use crate::harness::Surface;
@@ -22,16 +23,16 @@ pub async fn devices(s: &Surface, alice: &User, bob: &User) {
             .map(|(k, v)| ((*k).to_owned(), v.clone()))
             .collect()
     };
-    let device_keys = types::DeviceKeys {
-        user_id: alice.id.clone(),
-        device_id: alice.device.clone(),
-        algorithms: vec!["m.olm.v1.curve25519-aes-sha2".to_owned()],
-        keys: own(&[
+    let device_keys = types::DeviceKeys::new(
+        alice.id.clone(),
+        alice.device.clone(),
+        vec!["m.olm.v1.curve25519-aes-sha2".to_owned()],
+        own(&[
             (&format!("curve25519:{}", alice.device), KEY.to_owned()),
             (&format!("ed25519:{}", alice.device), KEY.to_owned()),
         ]),
-        signatures: BTreeMap::new(),
-    };
+        BTreeMap::new(),
+    );
     let one_time = [(
         "curve25519:AAAAAQ".to_owned(),
         types::UploadKeysRequestOneTimeKeysValue::String(KEY.to_owned()),
@@ -39,18 +40,18 @@ pub async fn devices(s: &Surface, alice: &User, bob: &User) {
     let upload = types::UploadKeysRequest {
         device_keys: Some(device_keys),
         one_time_keys: Some(one_time.into()),
-        fallback_keys: None,
+        ..Default::default()
     };
     s.json("uploadKeys", c.upload_keys(&upload)).await;
     let query = types::QueryKeysRequest {
         timeout: Some(1000),
-        device_keys: [(alice.id.clone(), vec![])].into(),
+        ..types::QueryKeysRequest::new([(alice.id.to_string(), vec![])].into())
     };
     s.json("queryKeys", bob.client.query_keys(&query)).await;
     let wanted = [(alice.device.clone(), "curve25519".to_owned())].into();
     let claim = types::ClaimKeysRequest {
         timeout: Some(1000),
-        one_time_keys: [(alice.id.clone(), wanted)].into(),
+        ..types::ClaimKeysRequest::new([(alice.id.to_string(), wanted)].into())
     };
     s.json("claimKeys", bob.client.claim_keys(&claim)).await;
     let now = types::SyncTypeQuery {
@@ -65,9 +66,8 @@ pub async fn devices(s: &Surface, alice: &User, bob: &User) {
         s.json("getKeysChanges", c.get_keys_changes(&changes)).await;
     }
     let message = object(json!({ "body": "psst" }));
-    let to_device = types::Body {
-        messages: [(bob.id.clone(), [("*".to_owned(), message)].into())].into(),
-    };
+    let messages = [(bob.id.to_string(), [("*".to_owned(), message)].into())];
+    let to_device = types::Body::new(messages.into());
     let txn = unique("txn");
     let sent = c.send_to_device("org.example.surface", &txn, &to_device);
     s.json("sendToDevice", sent).await;
@@ -75,17 +75,15 @@ pub async fn devices(s: &Surface, alice: &User, bob: &User) {
 }
 
 async fn cross_signing(s: &Surface, alice: &User) {
-    let master = types::CrossSigningKey {
-        user_id: alice.id.clone(),
-        usage: vec![types::CrossSigningKeyUsageItem::Master],
-        keys: [(format!("ed25519:{MASTER}"), MASTER.to_owned())].into(),
-        signatures: None,
-    };
+    let master = types::CrossSigningKey::new(
+        alice.id.clone(),
+        vec![types::CrossSigningKeyUsageItem::Master],
+        [(format!("ed25519:{MASTER}"), MASTER.to_owned())].into(),
+    );
     let body = types::UploadCrossSigningKeysRequest {
         master_key: Some(master),
-        self_signing_key: None,
-        user_signing_key: None,
         auth: Some(password_auth(&alice.id, None)),
+        ..Default::default()
     };
     let c = &alice.client;
     s.json("uploadCrossSigningKeys", c.upload_cross_signing_keys(&body))
@@ -95,9 +93,13 @@ async fn cross_signing(s: &Surface, alice: &User) {
         "device_id": alice.device,
         "algorithms": ["m.olm.v1.curve25519-aes-sha2"],
         "keys": { format!("ed25519:{}", alice.device): KEY },
-        "signatures": { &alice.id: { format!("ed25519:{MASTER}"): "bogus" } },
+        "signatures": { alice.id.as_str(): { format!("ed25519:{MASTER}"): "bogus" } },
     }));
-    let signatures = [(alice.id.clone(), [(alice.device.clone(), signed)].into())].into();
+    let signatures = [(
+        alice.id.to_string(),
+        [(alice.device.clone(), signed)].into(),
+    )]
+    .into();
     s.json(
         "uploadCrossSigningSignatures",
         c.upload_cross_signing_signatures(&signatures),
@@ -106,13 +108,13 @@ async fn cross_signing(s: &Surface, alice: &User) {
 }
 
 /// A backup version taken through every backup operation, then deleted.
-pub async fn backup(s: &Surface, alice: &User, room: &str) {
+pub async fn backup(s: &Surface, alice: &User, room: &RoomId) {
     let c = &alice.client;
     let auth_data = object(json!({ "public_key": KEY, "signatures": {} }));
-    let create = types::PostRoomKeysVersionRequest {
-        algorithm: types::PostRoomKeysVersionRequestAlgorithm::MMegolmBackupV1Curve25519AesSha2,
-        auth_data: auth_data.clone(),
-    };
+    let create = types::PostRoomKeysVersionRequest::new(
+        types::PostRoomKeysVersionRequestAlgorithm::MMegolmBackupV1Curve25519AesSha2,
+        auth_data.clone(),
+    );
     let Some(made) = s
         .json("postRoomKeysVersion", c.post_room_keys_version(&create))
         .await
@@ -128,9 +130,11 @@ pub async fn backup(s: &Surface, alice: &User, room: &str) {
     s.json("getRoomKeysVersion", c.get_room_keys_version(&v))
         .await;
     let update = types::PutRoomKeysVersionRequest {
-        algorithm: types::PutRoomKeysVersionRequestAlgorithm::MMegolmBackupV1Curve25519AesSha2,
-        auth_data,
         version: Some(v.clone()),
+        ..types::PutRoomKeysVersionRequest::new(
+            types::PutRoomKeysVersionRequestAlgorithm::MMegolmBackupV1Curve25519AesSha2,
+            auth_data,
+        )
     };
     s.json("putRoomKeysVersion", c.put_room_keys_version(&v, &update))
         .await;
@@ -139,20 +143,14 @@ pub async fn backup(s: &Surface, alice: &User, room: &str) {
         .await;
 }
 
-async fn backup_keys(s: &Surface, alice: &User, room: &str, v: &str) {
+async fn backup_keys(s: &Surface, alice: &User, room: &RoomId, v: &str) {
     let c = &alice.client;
-    let key = types::KeyBackupData {
-        first_message_index: 0,
-        forwarded_count: 0,
-        is_verified: false,
-        session_data: object(json!({ "ephemeral": KEY, "ciphertext": KEY, "mac": "mac" })),
-    };
-    let sessions = types::RoomKeyBackup {
-        sessions: [("session-a".to_owned(), key.clone())].into(),
-    };
-    let all = types::PutRoomKeysRequest {
-        rooms: [(room.to_owned(), sessions.clone())].into(),
-    };
+    let session_data = object(json!({ "ephemeral": KEY, "ciphertext": KEY, "mac": "mac" }));
+    let key = types::KeyBackupData::new(0, 0, false, session_data);
+    let sessions = types::RoomKeyBackup::new([("session-a".to_owned(), key.clone())].into());
+    let all = types::PutRoomKeysRequest::new([(room.to_string(), sessions.clone())].into());
+    // The room-key operations take the room ID as a plain string.
+    let room = room.as_str();
     let version = v.to_owned();
     let put = types::PutRoomKeysQuery { version };
     s.json("putRoomKeys", c.put_room_keys(&put, &all)).await;

@@ -2,6 +2,7 @@
 //! (`/_matrix/client/v1/media`).
 
 use matrix_api::client_server::types;
+use matrix_api::runtime::ids::ServerName;
 use matrix_api::runtime::Binary;
 
 use crate::harness::{Encoded, Surface};
@@ -41,22 +42,22 @@ pub async fn run(s: &Surface, alice: &User) {
     else {
         return;
     };
-    let media_id = uploaded.content_uri.rsplit('/').next().unwrap().to_owned();
-    let server = s.server_name.clone();
+    let uri = uploaded.content_uri;
+    let server: ServerName = uri.server_name().parse().expect("a valid server name");
     // Reserve an id, then upload into it.
     if let Some(created) = s.json("createContent", c.create_content()).await {
-        let id = created.content_uri.rsplit('/').next().unwrap().to_owned();
+        let id = created.content_uri.media_id();
         let query = types::UploadContentToMxcQuery {
             filename: Some("later.png".to_owned()),
         };
-        let into = c.upload_content_to_mxc(&server, &id, &query, &pixel);
+        let into = c.upload_content_to_mxc(&server, id, &query, &pixel);
         s.json("uploadContentToMXC", into).await;
     }
-    authed(s, alice, &server, &media_id).await;
-    legacy(s, alice, &server, &media_id).await;
+    authed(s, alice, &server, uri.media_id()).await;
+    legacy(s, alice, &server, uri.media_id()).await;
 }
 
-async fn authed(s: &Surface, alice: &User, server: &str, id: &str) {
+async fn authed(s: &Surface, alice: &User, server: &ServerName, id: &str) {
     let c = &alice.client;
     s.json("getConfigAuthed", c.get_config_authed()).await;
     let none = Default::default();
@@ -91,7 +92,7 @@ async fn authed(s: &Surface, alice: &User, server: &str, id: &str) {
 
 /// The unauthenticated endpoints the authenticated ones replaced.
 #[allow(deprecated)]
-async fn legacy(s: &Surface, alice: &User, server: &str, id: &str) {
+async fn legacy(s: &Surface, alice: &User, server: &ServerName, id: &str) {
     let c = &alice.client;
     s.json("getConfig", c.get_config()).await;
     let none = Default::default();

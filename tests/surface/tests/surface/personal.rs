@@ -9,21 +9,23 @@ use crate::rooms::Room;
 use crate::world::{object, User};
 
 pub async fn run(s: &Surface, alice: &User, room: &Room) {
-    let (c, me) = (&alice.client, alice.id.as_str());
+    let (c, me) = (&alice.client, &alice.id);
+    // Some operations take the user and room IDs as plain strings.
+    let (user, id) = (me.as_str(), room.id.as_str());
     let data = object(json!({ "colour": "teal" }));
     s.json(
         "setAccountData",
-        c.set_account_data(me, "org.example.surface", &data),
+        c.set_account_data(user, "org.example.surface", &data),
     )
     .await;
     s.json(
         "getAccountData",
-        c.get_account_data(me, "org.example.surface"),
+        c.get_account_data(user, "org.example.surface"),
     )
     .await;
-    let set_in_room = c.set_account_data_per_room(me, &room.id, "org.example.surface", &data);
+    let set_in_room = c.set_account_data_per_room(user, id, "org.example.surface", &data);
     s.json("setAccountDataPerRoom", set_in_room).await;
-    let in_room = c.get_account_data_per_room(me, &room.id, "org.example.surface");
+    let in_room = c.get_account_data_per_room(user, id, "org.example.surface");
     s.json("getAccountDataPerRoom", in_room).await;
     let filter = types::DefineFilterRequest {
         event_fields: Some(vec!["content.body".to_owned()]),
@@ -33,25 +35,25 @@ pub async fn run(s: &Surface, alice: &User, room: &Room) {
         s.json("getFilter", c.get_filter(me, &made.filter_id)).await;
     }
     let presence = types::SetPresenceRequest {
-        presence: types::SetPresenceRequestPresence::Online,
         status_msg: Some("testing".to_owned()),
+        ..types::SetPresenceRequest::new(types::SetPresenceRequestPresence::Online)
     };
-    s.json("setPresence", c.set_presence(me, &presence)).await;
-    s.json("getPresence", c.get_presence(me)).await;
+    s.json("setPresence", c.set_presence(user, &presence)).await;
+    s.json("getPresence", c.get_presence(user)).await;
     profile(s, alice).await;
     let lookup = types::SearchUserDirectoryRequest {
-        search_term: alice.local().to_owned(),
         limit: Some(5),
+        ..types::SearchUserDirectoryRequest::new(alice.local())
     };
     s.json("searchUserDirectory", c.search_user_directory(&lookup))
         .await;
     let none = Default::default();
-    let openid = c.request_open_id_token(me, &none);
+    let openid = c.request_open_id_token(user, &none);
     s.json("requestOpenIdToken", openid).await;
 }
 
 async fn profile(s: &Surface, alice: &User) {
-    let (c, me) = (&alice.client, alice.id.as_str());
+    let (c, me) = (&alice.client, &alice.id);
     let name = object(json!({ "displayname": "Alice" }));
     s.json(
         "setProfileField",
@@ -73,18 +75,15 @@ async fn profile(s: &Surface, alice: &User) {
 pub async fn push(s: &Surface, alice: &User, gateway: &str) {
     let c = &alice.client;
     let pusher = types::PostPusherRequest {
-        pushkey: "surface-pushkey".to_owned(),
         kind: Some("http".to_owned()),
-        app_id: "org.example.surface".to_owned(),
         app_display_name: Some("Surface".to_owned()),
         device_display_name: Some("Surface".to_owned()),
-        profile_tag: None,
         lang: Some("en".to_owned()),
         data: Some(types::PostPusherRequestData {
             url: Some(format!("{gateway}/_matrix/push/v1/notify")),
-            format: None,
+            ..Default::default()
         }),
-        append: None,
+        ..types::PostPusherRequest::new("surface-pushkey", "org.example.surface")
     };
     s.json("postPusher", c.post_pusher(&pusher)).await;
     s.json("getPushers", c.get_pushers()).await;
@@ -93,11 +92,10 @@ pub async fn push(s: &Surface, alice: &User, gateway: &str) {
         .await;
     let rule = "surface";
     let body = types::SetPushRuleRequest {
-        actions: vec![types::SetPushRuleRequestActionsItem::String(
-            "notify".to_owned(),
-        )],
-        conditions: None,
         pattern: Some("surface".to_owned()),
+        ..types::SetPushRuleRequest::new(vec![types::SetPushRuleRequestActionsItem::String(
+            "notify".to_owned(),
+        )])
     };
     let kind = types::SetPushRuleKind::Content;
     s.json(
@@ -115,11 +113,9 @@ pub async fn push(s: &Surface, alice: &User, gateway: &str) {
 
 async fn push_rule_parts(s: &Surface, alice: &User, rule: &str) {
     let c = &alice.client;
-    let actions = types::SetPushRuleActionsRequest {
-        actions: vec![types::SetPushRuleActionsRequestActionsItem::String(
-            "notify".to_owned(),
-        )],
-    };
+    let actions = types::SetPushRuleActionsRequest::new(vec![
+        types::SetPushRuleActionsRequestActionsItem::String("notify".to_owned()),
+    ]);
     let kind = types::SetPushRuleActionsKind::Content;
     s.json(
         "setPushRuleActions",
@@ -129,7 +125,7 @@ async fn push_rule_parts(s: &Surface, alice: &User, rule: &str) {
     let kind = types::GetPushRuleActionsKind::Content;
     s.json("getPushRuleActions", c.get_push_rule_actions(&kind, rule))
         .await;
-    let enabled = types::SetPushRuleEnabledRequest { enabled: false };
+    let enabled = types::SetPushRuleEnabledRequest::new(false);
     let kind = types::SetPushRuleEnabledKind::Content;
     s.json(
         "setPushRuleEnabled",

@@ -1,6 +1,12 @@
 //! Rooms: creation, aliases, membership, the directory, state and tags.
 
 use matrix_api::client_server::types;
+use matrix_api::events::{
+    EventContent, RoomJoinRulesEventContent, RoomJoinRulesEventContentJoinRule,
+    RoomTopicEventContent, SpaceChildEventContent,
+};
+use matrix_api::runtime::ids::{RoomAlias, RoomId};
+use matrix_api::runtime::Lenient;
 use serde_json::json;
 
 use crate::harness::Surface;
@@ -8,8 +14,19 @@ use crate::world::{object, unique, User};
 
 /// The public room every later area uses: alice created it, bob is in it.
 pub struct Room {
-    pub id: String,
-    pub alias: String,
+    pub id: RoomId,
+    pub alias: RoomAlias,
+}
+
+/// A state event for `initial_state` of `createRoom`.
+fn initial_state(
+    content: EventContent,
+    state_key: &str,
+) -> Lenient<types::CreateRoomRequestInitialStateItem> {
+    Lenient::Typed(types::CreateRoomRequestInitialStateItem {
+        state_key: Some(state_key.to_owned()),
+        ..types::CreateRoomRequestInitialStateItem::new(content)
+    })
 }
 
 pub async fn create(s: &Surface, alice: &User, bob: &User) -> Room {
@@ -28,7 +45,9 @@ pub async fn create(s: &Surface, alice: &User, bob: &User) -> Room {
         .room_id;
     let room = Room {
         id,
-        alias: format!("#{local}:{}", s.server_name),
+        alias: format!("#{local}:{}", s.server_name)
+            .parse()
+            .expect("a valid room alias"),
     };
     aliases(s, alice, &room).await;
     let via = types::JoinRoomQuery {
@@ -36,7 +55,8 @@ pub async fn create(s: &Surface, alice: &User, bob: &User) -> Room {
     };
     s.json(
         "joinRoom",
-        bob.client.join_room(&room.alias, &via, &Default::default()),
+        bob.client
+            .join_room(room.alias.as_str(), &via, &Default::default()),
     )
     .await;
     s.json(
@@ -44,10 +64,7 @@ pub async fn create(s: &Surface, alice: &User, bob: &User) -> Room {
         bob.client.leave_room(&room.id, &Default::default()),
     )
     .await;
-    let invite = types::InviteUserRequest {
-        user_id: bob.id.clone(),
-        reason: None,
-    };
+    let invite = types::InviteUserRequest::new(bob.id.clone());
     s.json("inviteUser", alice.client.invite_user(&room.id, &invite))
         .await;
     s.json(
@@ -62,10 +79,10 @@ async fn aliases(s: &Surface, alice: &User, room: &Room) {
     let c = &alice.client;
     s.json("getRoomIdByAlias", c.get_room_id_by_alias(&room.alias))
         .await;
-    let extra = format!("#{}:{}", unique("extra"), s.server_name);
-    let body = types::SetRoomAliasRequest {
-        room_id: room.id.clone(),
-    };
+    let extra: RoomAlias = format!("#{}:{}", unique("extra"), s.server_name)
+        .parse()
+        .expect("a valid room alias");
+    let body = types::SetRoomAliasRequest::new(room.id.clone());
     s.json("setRoomAlias", c.set_room_alias(&extra, &body))
         .await;
     s.json("getLocalAliases", c.get_local_aliases(&room.id))
@@ -88,10 +105,13 @@ pub async fn read(s: &Surface, alice: &User, room: &Room) {
     )
     .await;
     s.json("getRoomState", c.get_room_state(&room.id)).await;
-    let topic = object(json!({ "topic": "Still every operation once" }));
+    let topic = EventContent::RoomTopic(Box::new(RoomTopicEventContent::new(
+        "Still every operation once",
+    )));
+    let body = object(topic.to_json());
     s.json(
         "setRoomStateWithKey",
-        c.set_room_state_with_key(&room.id, "m.room.topic", "", &topic),
+        c.set_room_state_with_key(&room.id, topic.event_type(), "", &body),
     )
     .await;
     s.json(
@@ -104,8 +124,11 @@ pub async fn read(s: &Surface, alice: &User, room: &Room) {
     let via = types::GetRoomSummaryQuery {
         via: vec![s.server_name.clone()],
     };
-    s.json("getRoomSummary", c.get_room_summary(&room.alias, &via))
-        .await;
+    s.json(
+        "getRoomSummary",
+        c.get_room_summary(room.alias.as_str(), &via),
+    )
+    .await;
     directory(s, alice, room).await;
 }
 
@@ -113,6 +136,7 @@ async fn directory(s: &Surface, alice: &User, room: &Room) {
     let c = &alice.client;
     let public = types::SetRoomVisibilityOnDirectoryRequest {
         visibility: Some(types::SetRoomVisibilityOnDirectoryRequestVisibility::Public),
+        ..Default::default()
     };
     s.json(
         "setRoomVisibilityOnDirectory",
@@ -140,13 +164,13 @@ async fn directory(s: &Surface, alice: &User, room: &Room) {
 /// A space with the room as its child, for the hierarchy.
 pub async fn space(s: &Surface, alice: &User, room: &Room) {
     let c = &alice.client;
+    let child = SpaceChildEventContent::new(vec![s.server_name.to_string()]);
     let body = types::CreateRoomRequest {
         creation_content: Some(object(json!({ "type": "m.space" }))),
-        initial_state: Some(vec![types::CreateRoomRequestInitialStateItem {
-            r#type: "m.space.child".to_owned(),
-            state_key: Some(room.id.clone()),
-            content: object(json!({ "via": [s.server_name] })),
-        }]),
+        initial_state: Some(vec![initial_state(
+            EventContent::SpaceChild(Box::new(child)),
+            room.id.as_str(),
+        )]),
         ..Default::default()
     };
     let Some(space) = s.json("createRoom", c.create_room(&body)).await else {
@@ -154,7 +178,7 @@ pub async fn space(s: &Surface, alice: &User, room: &Room) {
     };
     s.json(
         "getSpaceHierarchy",
-        c.get_space_hierarchy(&space.room_id, &Default::default()),
+        c.get_space_hierarchy(space.room_id.as_str(), &Default::default()),
     )
     .await;
 }
@@ -167,28 +191,23 @@ pub async fn membership(s: &Surface, alice: &User, carol: &User, room: &Room) {
     let join = carol.client.join_room_by_id(&room.id, &none);
     s.json("joinRoomById", join).await;
     let kick = types::KickRequest {
-        user_id: who.clone(),
         reason: Some("Testing".to_owned()),
+        ..types::KickRequest::new(who.clone())
     };
     s.json("kick", c.kick(&room.id, &kick)).await;
-    let ban = types::BanRequest {
-        user_id: who.clone(),
-        reason: None,
-    };
+    let ban = types::BanRequest::new(who.clone());
     s.json("ban", c.ban(&room.id, &ban)).await;
-    let unban = types::UnbanRequest {
-        user_id: who,
-        reason: None,
-    };
+    let unban = types::UnbanRequest::new(who);
     s.json("unban", c.unban(&room.id, &unban)).await;
     s.json("forgetRoom", carol.client.forget_room(&room.id))
         .await;
     let knock_room = types::CreateRoomRequest {
-        initial_state: Some(vec![types::CreateRoomRequestInitialStateItem {
-            r#type: "m.room.join_rules".to_owned(),
-            state_key: Some(String::new()),
-            content: object(json!({ "join_rule": "knock" })),
-        }]),
+        initial_state: Some(vec![initial_state(
+            EventContent::RoomJoinRules(Box::new(RoomJoinRulesEventContent::new(
+                RoomJoinRulesEventContentJoinRule::Knock,
+            ))),
+            "",
+        )]),
         ..Default::default()
     };
     if let Some(knock) = s.json("createRoom", c.create_room(&knock_room)).await {
@@ -197,16 +216,12 @@ pub async fn membership(s: &Surface, alice: &User, carol: &User, room: &Room) {
         };
         let body = types::KnockRoomRequest {
             reason: Some("Let me in".to_owned()),
+            ..Default::default()
         };
-        let knocked = carol.client.knock_room(&knock.room_id, &via, &body);
+        let knocked = carol.client.knock_room(knock.room_id.as_str(), &via, &body);
         s.json("knockRoom", knocked).await;
     }
-    let invite = types::Invite3pid {
-        id_server: "127.0.0.1:9".to_owned(),
-        id_access_token: "none".to_owned(),
-        medium: "email".to_owned(),
-        address: "nobody@localhost".to_owned(),
-    };
+    let invite = types::Invite3pid::new("127.0.0.1:9", "none", "email", "nobody@localhost");
     s.json("inviteBy3PID", c.invite_by_3pid(&room.id, &invite))
         .await;
 }
@@ -214,42 +229,32 @@ pub async fn membership(s: &Surface, alice: &User, carol: &User, room: &Room) {
 /// Tags, mutual rooms, reports and an upgrade (of a room of its own).
 pub async fn extras(s: &Surface, alice: &User, bob: &User, room: &Room) {
     let c = &alice.client;
-    let tag = types::Tag { order: Some(0.5) };
-    s.json(
-        "setRoomTag",
-        c.set_room_tag(&alice.id, &room.id, "u.surface", &tag),
-    )
-    .await;
-    s.json("getRoomTags", c.get_room_tags(&alice.id, &room.id))
+    let (me, id) = (alice.id.as_str(), room.id.as_str());
+    let tag = types::Tag {
+        order: Some(0.5),
+        ..Default::default()
+    };
+    s.json("setRoomTag", c.set_room_tag(me, id, "u.surface", &tag))
         .await;
-    s.json(
-        "deleteRoomTag",
-        c.delete_room_tag(&alice.id, &room.id, "u.surface"),
-    )
-    .await;
+    s.json("getRoomTags", c.get_room_tags(me, id)).await;
+    s.json("deleteRoomTag", c.delete_room_tag(me, id, "u.surface"))
+        .await;
     let mutual = types::GetMutualRoomsQuery {
         user_id: bob.id.clone(),
         from: None,
     };
     s.json("getMutualRooms", c.get_mutual_rooms(&mutual)).await;
-    let report = types::ReportRoomRequest {
-        reason: "Testing".to_owned(),
-    };
-    s.json("reportRoom", bob.client.report_room(&room.id, &report))
+    let report = types::ReportRoomRequest::new("Testing");
+    s.json("reportRoom", bob.client.report_room(id, &report))
         .await;
-    let report = types::ReportUserRequest {
-        reason: "Testing".to_owned(),
-    };
+    let report = types::ReportUserRequest::new("Testing");
     s.json("reportUser", bob.client.report_user(&alice.id, &report))
         .await;
     let none = Default::default();
     let old = c.create_room(&none);
     if let Some(old) = s.json("createRoom", old).await {
-        let body = types::UpgradeRoomRequest {
-            new_version: "11".to_owned(),
-            additional_creators: None,
-        };
-        s.json("upgradeRoom", c.upgrade_room(&old.room_id, &body))
+        let body = types::UpgradeRoomRequest::new("11");
+        s.json("upgradeRoom", c.upgrade_room(old.room_id.as_str(), &body))
             .await;
     }
 }

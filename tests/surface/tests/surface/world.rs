@@ -2,6 +2,7 @@
 
 use matrix_api::client_server::client::Client;
 use matrix_api::client_server::types;
+use matrix_api::runtime::ids::UserId;
 use serde_json::{json, Map, Value};
 
 use crate::harness::Surface;
@@ -12,17 +13,13 @@ pub const PASSWORD: &str = "correct horse";
 #[derive(Clone)]
 pub struct User {
     pub client: Client,
-    pub id: String,
+    pub id: UserId,
     pub device: String,
 }
 
 impl User {
     pub fn local(&self) -> &str {
-        self.id
-            .trim_start_matches('@')
-            .split(':')
-            .next()
-            .unwrap_or_default()
+        self.id.localpart()
     }
 }
 
@@ -44,7 +41,7 @@ pub fn object(value: Value) -> Map<String, Value> {
 }
 
 /// Interactive-auth data proving `user` knows the password.
-pub fn password_auth(user: &str, session: Option<String>) -> types::AuthenticationData {
+pub fn password_auth(user: &UserId, session: Option<String>) -> types::AuthenticationData {
     let mut extra = std::collections::BTreeMap::new();
     extra.insert(
         "identifier".to_owned(),
@@ -88,19 +85,12 @@ pub async fn register(s: &Surface, name: &str) -> (User, Option<String>) {
 /// Logs in with the password; a second device of the same user.
 pub async fn login(s: &Surface, user: &User) -> User {
     let body = types::LoginRequest {
-        r#type: "m.login.password".to_owned(),
         identifier: Some(types::UserIdentifier {
-            r#type: "m.id.user".to_owned(),
             extra: [("user".to_owned(), json!(user.id))].into(),
+            ..types::UserIdentifier::new("m.id.user")
         }),
-        user: None,
-        medium: None,
-        address: None,
         password: Some(PASSWORD.to_owned()),
-        token: None,
-        device_id: None,
-        initial_device_display_name: None,
-        refresh_token: None,
+        ..types::LoginRequest::new("m.login.password")
     };
     let response = s
         .json("login", s.anonymous().login(&body))
@@ -117,7 +107,9 @@ pub async fn login(s: &Surface, user: &User) -> User {
 pub async fn admin(s: &Surface, name: &str) -> User {
     let template = User {
         client: s.anonymous(),
-        id: format!("@{name}:{}", s.server_name),
+        id: format!("@{name}:{}", s.server_name)
+            .parse()
+            .expect("a valid user ID"),
         device: String::new(),
     };
     login(s, &template).await
