@@ -82,7 +82,8 @@ fn event_content(events: &[EventIr]) -> TokenStream {
     quote! {
         /// An event's `type` and `content`: typed for every event type of the
         /// spec, kept as JSON for any other type or for a content that does not
-        /// fit its type (the empty content of a redacted event, say).
+        /// fit its type (the empty content of a redacted `m.room.member`, say;
+        /// a redacted `m.room.message` is `RoomMessageEventContent::Other`).
         #[derive(Clone, Debug, PartialEq)]
         pub enum EventContent {
             #(#variants)*
