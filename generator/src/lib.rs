@@ -15,8 +15,10 @@ pub mod model;
 pub mod names;
 pub mod node;
 pub mod normalize;
+pub mod parallel;
 pub mod resolve;
 pub mod routes;
+pub mod timing;
 pub mod write;
 
 use std::path::PathBuf;
@@ -80,6 +82,7 @@ pub fn read_spec(options: &ReadOptions) -> Result<Spec, Box<Diagnostic>> {
     let mut warnings = Warnings::default();
     let sources = loader.discover(&options.input, &mut warnings)?;
     warnings.0.extend(loader.take_warnings());
+    timing::phase_done("load roots");
     let mut budget = resolve::Budget::new(&options.limits);
     let mut resolved_apis = Vec::with_capacity(sources.len());
     let mut tree_schemes = indexmap::IndexMap::new();
@@ -102,19 +105,30 @@ pub fn read_spec(options: &ReadOptions) -> Result<Spec, Box<Diagnostic>> {
         }
         resolved_apis.push(resolved);
     }
-    let mut apis = Vec::with_capacity(sources.len());
-    for (source, resolved) in sources.iter().zip(resolved_apis) {
+    timing::phase_done("resolve (+ load refs)");
+    // From here the APIs are independent: each is normalized and converted on
+    // its own, with its own warnings, which are then listed in API order.
+    let jobs: Vec<_> = sources.iter().zip(resolved_apis).collect();
+    let converted = parallel::map(jobs, |(source, resolved)| {
+        let mut api_warnings = Warnings::default();
         let dialects: Vec<_> = source.roots.iter().map(|(d, _)| *d).collect();
-        let normalized = normalize::normalize(
+        let api = normalize::normalize(
             &source.name,
             &dialects,
             resolved,
             &tree_schemes,
             &options.placeholders,
-            &mut warnings,
-        )?;
-        apis.push(convert::convert(normalized, &mut warnings)?);
+            &mut api_warnings,
+        )
+        .and_then(|normalized| convert::convert(normalized, &mut api_warnings));
+        (api, api_warnings)
+    });
+    let mut apis = Vec::with_capacity(sources.len());
+    for (api, api_warnings) in converted {
+        apis.push(api?);
+        warnings.0.extend(api_warnings.0);
     }
+    timing::phase_done("normalize + convert");
     Ok(Spec {
         apis,
         warnings: warnings.0,
@@ -126,12 +140,15 @@ pub fn generate(
     spec: &Spec,
     options: &emit::CrateOptions,
 ) -> Result<Vec<(String, String)>, Box<Diagnostic>> {
-    let mut apis: Vec<ir::ApiIr> = spec.apis.iter().map(ir::build).collect();
+    let mut apis: Vec<ir::ApiIr> = parallel::map(spec.apis.iter().collect(), ir::build);
+    timing::phase_done("IR");
     // API directories whose names differ only in case or punctuation
     // (`x_self`, `x_Self`) would otherwise be one module; `runtime` is the crate's own.
     let mut modules = names::Scope::reserving(&["runtime"]);
     for api in &mut apis {
         api.module = modules.claim(&api.module, "_");
     }
-    emit::emit_crate(&apis, options)
+    let files = emit::emit_crate(&apis, options);
+    timing::phase_done("emit + format");
+    files
 }

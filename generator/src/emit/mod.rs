@@ -16,6 +16,7 @@ use quote::quote;
 use crate::diag::{Diagnostic, Result};
 use crate::ir::types::Ty;
 use crate::ir::ApiIr;
+use crate::parallel;
 pub(crate) use docs::{docs, op_docs};
 
 /// What the emitted crate is called and where its input came from.
@@ -36,69 +37,100 @@ const RUNTIME: &[(&str, &str)] = &[
     ("client.rs", include_str!("../../runtime/client.rs")),
 ];
 
-/// A file of the emitted crate before formatting.
-pub enum Content {
-    /// Rust code, formatted by prettyplease.
-    Rust(TokenStream),
-    /// Written as it is (already formatted Rust, TOML).
-    Text(String),
+/// The files of one API's module.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ApiFile {
+    Mod,
+    Types,
+    Metadata,
+    Server,
+    Client,
+}
+
+impl ApiFile {
+    /// In the order the crate lists them.
+    pub const ALL: [ApiFile; 5] = [
+        ApiFile::Mod,
+        ApiFile::Types,
+        ApiFile::Metadata,
+        ApiFile::Server,
+        ApiFile::Client,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ApiFile::Mod => "mod.rs",
+            ApiFile::Types => "types.rs",
+            ApiFile::Metadata => "metadata.rs",
+            ApiFile::Server => "server.rs",
+            ApiFile::Client => "client.rs",
+        }
+    }
+
+    /// The file's code, unformatted.
+    pub fn emit(self, api: &ApiIr) -> TokenStream {
+        match self {
+            ApiFile::Mod => api_mod(api),
+            ApiFile::Types => types::emit(api),
+            ApiFile::Metadata => metadata::emit(api),
+            ApiFile::Server => server::emit(api),
+            ApiFile::Client => client::emit(api),
+        }
+    }
+
+    /// Roughly how much code the file holds, to start the largest first:
+    /// types, server and client grow with the API, the rest stays small.
+    fn weight(self, api: &ApiIr) -> usize {
+        let operations: usize = api.areas.iter().map(|a| a.operations.len()).sum();
+        match self {
+            ApiFile::Mod => 0,
+            ApiFile::Metadata => operations,
+            ApiFile::Types => 4 * api.types.len(),
+            ApiFile::Server => 8 * operations,
+            ApiFile::Client => 5 * operations,
+        }
+    }
 }
 
 /// Every file of the crate: relative path and content.
+///
+/// Each Rust file is emitted and formatted by one job, on one thread (token
+/// streams cannot cross threads), and the jobs share the cores: formatting is
+/// most of the work of generating.
 pub fn emit_crate(apis: &[ApiIr], options: &CrateOptions) -> Result<Vec<(String, String)>> {
-    format(emit_tokens(apis, options), options)
-}
-
-/// Emits every file of the crate, unformatted.
-pub fn emit_tokens(apis: &[ApiIr], options: &CrateOptions) -> Vec<(String, Content)> {
+    let header = header(options);
     let mut files = vec![
-        ("Cargo.toml".to_owned(), Content::Text(cargo_toml(options))),
+        ("Cargo.toml".to_owned(), cargo_toml(options)),
         (
             "src/lib.rs".to_owned(),
-            Content::Text(lib_rs(apis, options)),
+            format!("{header}{}", lib_rs(apis, options)),
         ),
     ];
     for (name, text) in RUNTIME {
-        files.push((
-            format!("src/runtime/{name}"),
-            Content::Text((*text).to_owned()),
-        ));
+        files.push((format!("src/runtime/{name}"), format!("{header}{text}")));
     }
-    for api in apis {
-        let dir = format!("src/{}", api.module);
-        files.push((format!("{dir}/mod.rs"), Content::Rust(api_mod(api))));
-        files.push((format!("{dir}/types.rs"), Content::Rust(types::emit(api))));
-        files.push((
-            format!("{dir}/metadata.rs"),
-            Content::Rust(metadata::emit(api)),
-        ));
-        files.push((format!("{dir}/server.rs"), Content::Rust(server::emit(api))));
-        files.push((format!("{dir}/client.rs"), Content::Rust(client::emit(api))));
+    let jobs: Vec<(&ApiIr, ApiFile)> = apis
+        .iter()
+        .flat_map(|api| ApiFile::ALL.map(|file| (api, file)))
+        .collect();
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(jobs[i].1.weight(jobs[i].0)));
+    let rendered = parallel::map_ordered(jobs.clone(), &order, |(api, file)| {
+        render(&header, file.emit(api))
+    });
+    for ((api, file), text) in jobs.iter().zip(rendered) {
+        files.push((format!("src/{}/{}", api.module, file.name()), text?));
     }
-    files
+    Ok(files)
 }
 
-/// Formats emitted files and puts the `@generated` header on each Rust file
-/// (`Cargo.toml` carries its own, as a TOML comment).
-pub fn format(
-    files: Vec<(String, Content)>,
-    options: &CrateOptions,
-) -> Result<Vec<(String, String)>> {
-    let header = format!(
+/// The `@generated` line every Rust file starts with (`Cargo.toml` carries
+/// its own, as a TOML comment).
+pub fn header(options: &CrateOptions) -> String {
+    format!(
         "// @generated by matrix-codegen from {}. Do not edit: regenerate instead.\n\n",
         options.source
-    );
-    files
-        .into_iter()
-        .map(|(path, content)| {
-            let text = match content {
-                Content::Text(text) if path.ends_with(".toml") => text,
-                Content::Text(text) => format!("{header}{text}"),
-                Content::Rust(tokens) => render(&header, tokens)?,
-            };
-            Ok((path, text))
-        })
-        .collect()
+    )
 }
 
 fn cargo_toml(options: &CrateOptions) -> String {
@@ -185,7 +217,8 @@ fn api_mod(api: &ApiIr) -> TokenStream {
     }
 }
 
-fn render(header: &str, tokens: TokenStream) -> Result<String> {
+/// Formats one file's code with prettyplease, under `header`.
+pub fn render(header: &str, tokens: TokenStream) -> Result<String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| {
         Box::new(Diagnostic::general(format!(
             "internal error: emitted code does not parse: {e}"

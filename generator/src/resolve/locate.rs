@@ -116,9 +116,13 @@ impl Resolver<'_> {
     }
 
     /// `dir/relative` where `dir` is the directory of the file `from`.
-    fn resolve_from(&self, from: &Path, relative: &Path) -> std::result::Result<PathBuf, Refusal> {
+    fn resolve_from(
+        &mut self,
+        from: &Path,
+        relative: &Path,
+    ) -> std::result::Result<PathBuf, Refusal> {
         let dir = from.parent().unwrap_or(Path::new("/"));
-        self.loader.jail().resolve(dir, relative)
+        self.loader.resolve_path(dir, relative)
     }
 
     /// The whole ref as a file name, if a file of that name exists.
