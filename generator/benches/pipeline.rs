@@ -11,6 +11,10 @@ use matrix_codegen::{convert, emit, ir, load, normalize, resolve};
 
 const RUNS: usize = 10;
 
+/// The allocator of the `matrix-codegen` binary, so that the figures are its own.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let tree = std::env::var_os("MATRIX_BENCH_TREE")
@@ -84,7 +88,7 @@ fn main() {
         let start = Instant::now();
         let tokens: Vec<_> = irs
             .iter()
-            .flat_map(|api| emit::ApiFile::ALL.map(|file| file.emit(api)))
+            .flat_map(|api| emit::ApiFile::ALL.map(|file| emit::collect_docs(|| file.emit(api))))
             .collect();
         emit.push(start.elapsed());
 
@@ -92,7 +96,7 @@ fn main() {
         let header = emit::header(&options);
         let files: Vec<String> = tokens
             .into_iter()
-            .map(|tokens| emit::render(&header, tokens).expect("formats"))
+            .map(|(tokens, docs)| emit::render(&header, tokens, &docs).expect("formats"))
             .collect();
         format.push(start.elapsed());
         lines = files.iter().map(|text| text.lines().count()).sum();

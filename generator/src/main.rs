@@ -235,6 +235,9 @@ fn generate(
         read.apis.len(),
         out.display()
     );
+    // The process ends here: the system takes the memory back at once, where
+    // dropping the spec and the files would free them piece by piece.
+    std::mem::forget((read, files));
     Ok(())
 }
 

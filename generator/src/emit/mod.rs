@@ -5,6 +5,7 @@
 //! `runtime` module is fixed support code shipped with the generator.
 
 mod client;
+mod doc_table;
 mod docs;
 mod metadata;
 mod server;
@@ -17,6 +18,7 @@ use crate::diag::{Diagnostic, Result};
 use crate::ir::types::Ty;
 use crate::ir::ApiIr;
 use crate::parallel;
+pub use doc_table::{collect as collect_docs, DocTable};
 pub(crate) use docs::{docs, op_docs};
 
 /// What the emitted crate is called and where its input came from.
@@ -116,7 +118,8 @@ pub fn emit_crate(apis: &[ApiIr], options: &CrateOptions) -> Result<Vec<(String,
     let mut order: Vec<usize> = (0..jobs.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(jobs[i].1.weight(jobs[i].0)));
     let rendered = parallel::map_ordered(jobs.clone(), &order, |(api, file)| {
-        render(&header, file.emit(api))
+        let (tokens, docs) = collect_docs(|| file.emit(api));
+        render(&header, tokens, &docs)
     });
     for ((api, file), text) in jobs.iter().zip(rendered) {
         files.push((format!("src/{}/{}", api.module, file.name()), text?));
@@ -217,17 +220,16 @@ fn api_mod(api: &ApiIr) -> TokenStream {
     }
 }
 
-/// Formats one file's code with prettyplease, under `header`.
-pub fn render(header: &str, tokens: TokenStream) -> Result<String> {
+/// Formats one file's code with prettyplease, under `header`, with the doc
+/// blocks kept out of `tokens` put back.
+pub fn render(header: &str, tokens: TokenStream, docs: &DocTable) -> Result<String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| {
         Box::new(Diagnostic::general(format!(
             "internal error: emitted code does not parse: {e}"
         )))
     })?;
-    Ok(format!(
-        "{header}{}",
-        separate_items(&prettyplease::unparse(&file))
-    ))
+    let code = docs.expand(&prettyplease::unparse(&file));
+    Ok(format!("{header}{}", separate_items(&code)))
 }
 
 /// prettyplease writes top-level items back to back; a blank line between
