@@ -55,13 +55,18 @@ impl DocTable {
         if self.0.is_empty() {
             return code.to_owned();
         }
-        let needle = format!("///{MARK}");
+        let marker = format!("///{MARK}");
         let extra: usize = self.0.iter().flatten().map(|line| line.len() + 16).sum();
         let mut out = String::with_capacity(code.len() + extra);
         for line in code.split_inclusive('\n') {
-            let block = line.find(&needle).and_then(|at| {
-                let number = line[at + needle.len()..].trim_end();
-                Some((&line[..at], self.0.get(number.parse::<usize>().ok()?)?))
+            // prettyplease starts a doc comment on a line of its own.
+            let text = line.trim_start_matches(' ');
+            let block = text.strip_prefix(&marker).and_then(|number| {
+                let indent = &line[..line.len() - text.len()];
+                Some((
+                    indent,
+                    self.0.get(number.trim_end().parse::<usize>().ok()?)?,
+                ))
             });
             let Some((indent, block)) = block else {
                 out.push_str(line);

@@ -252,6 +252,17 @@ fn separate_items(code: &str) -> String {
     out
 }
 
+/// The words syn will not read as an identifier: the keywords, reserved ones
+/// included, and `_`. Looked up here rather than asking syn to parse each
+/// name, which is a good part of the cost of emitting (a test keeps the two in step).
+const NOT_IDENTS: &[&str] = &[
+    "_", "abstract", "as", "async", "await", "become", "box", "break", "const", "continue",
+    "crate", "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "Self", "self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
 /// The IR hands out legal names only (see [`crate::names`]); a name that is
 /// not one anyway becomes a mangled name in the output rather than a panic here.
 pub(crate) fn ident(name: &str) -> Ident {
@@ -264,9 +275,7 @@ pub(crate) fn ident(name: &str) -> Ident {
         Some(bare) if plain(bare) && !matches!(bare, "self" | "Self" | "crate" | "super") => {
             Ident::new_raw(bare, Span::call_site())
         }
-        None if plain(name) && syn::parse_str::<Ident>(name).is_ok() => {
-            Ident::new(name, Span::call_site())
-        }
+        None if plain(name) && !NOT_IDENTS.contains(&name) => Ident::new(name, Span::call_site()),
         _ => {
             let legal: String = name
                 .chars()
@@ -311,6 +320,32 @@ pub(crate) fn ty_tokens(ty: &Ty, scope: &TokenStream) -> TokenStream {
         Ty::Named(name) => {
             let name = ident(name);
             quote!(#scope #name)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NOT_IDENTS;
+
+    #[test]
+    fn the_words_refused_as_identifiers_are_the_ones_syn_refuses() {
+        for word in NOT_IDENTS {
+            assert!(syn::parse_str::<syn::Ident>(word).is_err(), "{word}");
+        }
+        // Keywords of later editions (`gen`) and weak ones syn reads as identifiers.
+        for word in [
+            "gen",
+            "union",
+            "raw",
+            "safe",
+            "macro_rules",
+            "auto",
+            "r",
+            "__",
+            "a_b",
+        ] {
+            assert!(syn::parse_str::<syn::Ident>(word).is_ok(), "{word}");
         }
     }
 }
