@@ -3,7 +3,7 @@
 //! the output never depends on which worker finished first.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 /// The phases recurse over the spec's nesting, which the limits bound; every
 /// thread they run on is given this much stack, so that the bounds, not the
@@ -20,9 +20,7 @@ where
     F: Fn(T) -> R + Sync,
 {
     debug_assert_eq!(order.len(), items.len());
-    let workers = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(items.len());
+    let workers = cores().min(items.len());
     if workers <= 1 {
         return items.into_iter().map(job).collect();
     }
@@ -68,6 +66,12 @@ where
 {
     let order: Vec<usize> = (0..items.len()).collect();
     map_ordered(items, &order, job)
+}
+
+/// The cores this process may use, asked once: the answer reads cgroup files.
+fn cores() -> usize {
+    static CORES: OnceLock<usize> = OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from))
 }
 
 fn take<V>(slot: &Mutex<Option<V>>) -> Option<V> {
