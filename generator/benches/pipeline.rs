@@ -44,7 +44,7 @@ fn main() {
         let mut resolved = Vec::new();
         let mut schemes = indexmap::IndexMap::new();
         for source in &sources {
-            let roots: Vec<_> = source.roots.iter().map(|(_, d)| d.root.clone()).collect();
+            let roots: Vec<_> = source.roots.iter().map(|(_, d)| &d.root).collect();
             let api = resolve::resolve_api(&mut loader, &roots, &mut budget, &mut warnings, false)
                 .expect("refs resolve");
             for (root, (dialect, _)) in api.roots.iter().zip(&source.roots) {

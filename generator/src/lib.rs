@@ -25,6 +25,7 @@ use std::path::PathBuf;
 
 use diag::{Diagnostic, Warnings};
 use model::Api;
+use node::Node;
 pub use normalize::Placeholders;
 
 /// What to read.
@@ -87,11 +88,7 @@ pub fn read_spec(options: &ReadOptions) -> Result<Spec, Box<Diagnostic>> {
     let mut resolved_apis = Vec::with_capacity(sources.len());
     let mut tree_schemes = indexmap::IndexMap::new();
     for source in &sources {
-        let roots: Vec<_> = source
-            .roots
-            .iter()
-            .map(|(_, doc)| doc.root.clone())
-            .collect();
+        let roots: Vec<&Node> = source.roots.iter().map(|(_, doc)| &doc.root).collect();
         let resolved = resolve::resolve_api(
             &mut loader,
             &roots,
@@ -106,15 +103,21 @@ pub fn read_spec(options: &ReadOptions) -> Result<Spec, Box<Diagnostic>> {
         resolved_apis.push(resolved);
     }
     timing::phase_done("resolve (+ load refs)");
+    // The parsed documents are not read again (the resolved trees are copies):
+    // freed here, their memory serves the phases that follow.
+    drop(loader);
+    let sources: Vec<(String, Vec<load::Dialect>)> = sources
+        .into_iter()
+        .map(|source| (source.name, source.roots.iter().map(|(d, _)| *d).collect()))
+        .collect();
     // From here the APIs are independent: each is normalized and converted on
     // its own, with its own warnings, which are then listed in API order.
     let jobs: Vec<_> = sources.iter().zip(resolved_apis).collect();
-    let converted = parallel::map(jobs, |(source, resolved)| {
+    let converted = parallel::map(jobs, |((name, dialects), resolved)| {
         let mut api_warnings = Warnings::default();
-        let dialects: Vec<_> = source.roots.iter().map(|(d, _)| *d).collect();
         let api = normalize::normalize(
-            &source.name,
-            &dialects,
+            name,
+            dialects,
             resolved,
             &tree_schemes,
             &options.placeholders,

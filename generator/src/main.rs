@@ -291,18 +291,17 @@ fn check(spec: &SpecArgs, format: Format) -> Result<(), Box<Diagnostic>> {
 fn bundle(spec: &SpecArgs, out: &Path, check: bool) -> Result<(), Box<Diagnostic>> {
     let read = matrix_codegen::read_spec(&spec.read_options())?;
     report_warnings(&read.warnings, spec.deny_warnings)?;
-    let files = read
-        .apis
-        .iter()
-        .map(|api| {
-            let name = format!("{}.json", api.name.replace('/', "_"));
-            let openapi = matrix_codegen::bundle::with_runtime_errors(&api.openapi);
-            let json = serde_json::to_string_pretty(&openapi).map_err(|e| {
-                Diagnostic::general(format!("cannot write the `{}` bundle: {e}", api.name))
-            })?;
-            Ok((name, json + "\n"))
-        })
-        .collect::<Result<Vec<_>, Box<Diagnostic>>>()?;
+    // One bundle per API, written out side by side.
+    let files = matrix_codegen::parallel::map(read.apis.iter().collect(), |api| {
+        let name = format!("{}.json", api.name.replace('/', "_"));
+        let openapi = matrix_codegen::bundle::with_runtime_errors(&api.openapi);
+        let json = serde_json::to_string_pretty(&openapi).map_err(|e| {
+            Diagnostic::general(format!("cannot write the `{}` bundle: {e}", api.name))
+        })?;
+        Ok((name, json + "\n"))
+    })
+    .into_iter()
+    .collect::<Result<Vec<_>, Box<Diagnostic>>>()?;
     matrix_codegen::timing::phase_done("serialize");
     write_or_check(out, &files, check)?;
     matrix_codegen::timing::phase_done("write");
@@ -312,5 +311,7 @@ fn bundle(spec: &SpecArgs, out: &Path, check: bool) -> Result<(), Box<Diagnostic
         read.apis.len(),
         out.display()
     );
+    // As for `generate`: the process ends here, and the system frees faster.
+    std::mem::forget((read, files));
     Ok(())
 }

@@ -24,10 +24,19 @@ pub fn phase_done(phase: &str) {
     let now = Instant::now();
     if let Some(start) = PHASE_START.replace(Some(now)) {
         eprintln!(
-            "timing: {phase:<20} {:>7.1} ms",
-            (now - start).as_secs_f64() * 1e3
+            "timing: {phase:<20} {:>7.1} ms, {:>4} MB resident",
+            (now - start).as_secs_f64() * 1e3,
+            resident_mb().map_or_else(|| "?".to_owned(), |mb| mb.to_string())
         );
     }
+}
+
+/// The memory the process holds now (Linux only).
+fn resident_mb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024)
 }
 
 /// Starts timing on this thread; the next [`phase_done`] measures from here.

@@ -222,14 +222,34 @@ fn api_mod(api: &ApiIr) -> TokenStream {
 
 /// Formats one file's code with prettyplease, under `header`, with the doc
 /// blocks kept out of `tokens` put back.
+///
+/// The file is read as syn reads a `File` (inner attributes, then items), but
+/// each item is printed as soon as it is read and then dropped: the syntax
+/// tree of a whole file, tens of megabytes, is never held at once.
+/// prettyplease prints a file's items one after the other, each on lines of
+/// its own, so the pieces put together are its output for the whole file.
 pub fn render(header: &str, tokens: TokenStream, docs: &DocTable) -> Result<String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| {
+    let print = |attrs, items| {
+        prettyplease::unparse(&syn::File {
+            shebang: None,
+            frontmatter: None,
+            attrs,
+            items,
+        })
+    };
+    let read_and_print = |input: syn::parse::ParseStream| {
+        let mut code = print(input.call(syn::Attribute::parse_inner)?, Vec::new());
+        while !input.is_empty() {
+            code.push_str(&print(Vec::new(), vec![input.parse()?]));
+        }
+        Ok(code)
+    };
+    let code = syn::parse::Parser::parse2(read_and_print, tokens).map_err(|e| {
         Box::new(Diagnostic::general(format!(
             "internal error: emitted code does not parse: {e}"
         )))
     })?;
-    let code = docs.expand(&prettyplease::unparse(&file));
-    Ok(format!("{header}{}", separate_items(&code)))
+    Ok(format!("{header}{}", separate_items(&docs.expand(&code))))
 }
 
 /// prettyplease writes top-level items back to back; a blank line between

@@ -125,7 +125,7 @@ pub struct Resolver<'a> {
 /// Resolves the refs of every root of one API.
 pub fn resolve_api(
     loader: &mut Loader,
-    roots: &[Node],
+    roots: &[&Node],
     budget: &mut Budget,
     warnings: &mut Warnings,
     allow_missing_refs: bool,
