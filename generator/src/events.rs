@@ -141,7 +141,7 @@ pub fn read(
     );
     let root_node = Node::new(Value::Map(root_map), origin);
     let resolved =
-        resolve::resolve_api(loader, &[root_node], budget, warnings, allow_missing_refs)?;
+        resolve::resolve_api(loader, &[&root_node], budget, warnings, allow_missing_refs)?;
     warnings.0.extend(loader.take_warnings());
     let mut components = IndexMap::new();
     for (name, node) in &resolved.schemas {

@@ -18,14 +18,17 @@ pub mod model;
 pub mod names;
 pub mod node;
 pub mod normalize;
+pub mod parallel;
 pub mod resolve;
 pub mod routes;
+pub mod timing;
 pub mod write;
 
 use std::path::PathBuf;
 
 use diag::{Diagnostic, Warnings};
 use model::Api;
+use node::Node;
 pub use normalize::Placeholders;
 
 /// What to read.
@@ -85,15 +88,12 @@ pub fn read_spec(options: &ReadOptions) -> Result<Spec, Box<Diagnostic>> {
     let mut warnings = Warnings::default();
     let sources = loader.discover(&options.input, &mut warnings)?;
     warnings.0.extend(loader.take_warnings());
+    timing::phase_done("load roots");
     let mut budget = resolve::Budget::new(&options.limits);
     let mut resolved_apis = Vec::with_capacity(sources.len());
     let mut tree_schemes = indexmap::IndexMap::new();
     for source in &sources {
-        let roots: Vec<_> = source
-            .roots
-            .iter()
-            .map(|(_, doc)| doc.root.clone())
-            .collect();
+        let roots: Vec<&Node> = source.roots.iter().map(|(_, doc)| &doc.root).collect();
         let resolved = resolve::resolve_api(
             &mut loader,
             &roots,
@@ -107,25 +107,47 @@ pub fn read_spec(options: &ReadOptions) -> Result<Spec, Box<Diagnostic>> {
         }
         resolved_apis.push(resolved);
     }
-    let mut apis = Vec::with_capacity(sources.len());
-    for (source, resolved) in sources.iter().zip(resolved_apis) {
-        let dialects: Vec<_> = source.roots.iter().map(|(d, _)| *d).collect();
-        let normalized = normalize::normalize(
-            &source.name,
-            &dialects,
-            resolved,
-            &tree_schemes,
-            &options.placeholders,
-            &mut warnings,
-        )?;
-        apis.push(convert::convert(normalized, &mut warnings)?);
-    }
+    timing::phase_done("resolve (+ load refs)");
+    // Event schemas share the loader (and its parsed files) with the APIs; their
+    // warnings are listed after the APIs' own.
+    let mut event_warnings = Warnings::default();
     let events = events::read(
         &mut loader,
         &mut budget,
-        &mut warnings,
+        &mut event_warnings,
         options.allow_missing_refs,
     )?;
+    timing::phase_done("events");
+    // The parsed documents are not read again (the resolved trees are copies):
+    // freed here, their memory serves the phases that follow.
+    drop(loader);
+    let sources: Vec<(String, Vec<load::Dialect>)> = sources
+        .into_iter()
+        .map(|source| (source.name, source.roots.iter().map(|(d, _)| *d).collect()))
+        .collect();
+    // From here the APIs are independent: each is normalized and converted on
+    // its own, with its own warnings, which are then listed in API order.
+    let jobs: Vec<_> = sources.iter().zip(resolved_apis).collect();
+    let converted = parallel::map(jobs, |((name, dialects), resolved)| {
+        let mut api_warnings = Warnings::default();
+        let api = normalize::normalize(
+            name,
+            dialects,
+            resolved,
+            &tree_schemes,
+            &options.placeholders,
+            &mut api_warnings,
+        )
+        .and_then(|normalized| convert::convert(normalized, &mut api_warnings));
+        (api, api_warnings)
+    });
+    let mut apis = Vec::with_capacity(sources.len());
+    for (api, api_warnings) in converted {
+        apis.push(api?);
+        warnings.0.extend(api_warnings.0);
+    }
+    timing::phase_done("normalize + convert");
+    warnings.0.extend(event_warnings.0);
     Ok(Spec {
         apis,
         events,
@@ -139,17 +161,18 @@ pub fn generate(
     options: &emit::CrateOptions,
 ) -> Result<Vec<(String, String)>, Box<Diagnostic>> {
     let typed_events = spec.events.is_some();
-    let mut apis: Vec<ir::ApiIr> = spec
-        .apis
-        .iter()
-        .map(|api| ir::build_with(api, typed_events))
-        .collect();
+    let mut apis: Vec<ir::ApiIr> = parallel::map(spec.apis.iter().collect(), |api| {
+        ir::build_with(api, typed_events)
+    });
     let events = spec.events.as_ref().map(ir::events::build);
+    timing::phase_done("IR");
     // API directories whose names differ only in case or punctuation
     // (`x_self`, `x_Self`) would otherwise be one module; `runtime` is the crate's own.
     let mut modules = names::Scope::reserving(&["runtime"]);
     for api in &mut apis {
         api.module = modules.claim(&api.module, "_");
     }
-    emit::emit_crate(&apis, events.as_ref(), options)
+    let files = emit::emit_crate(&apis, events.as_ref(), options);
+    timing::phase_done("emit + format");
+    files
 }

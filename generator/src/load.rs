@@ -1,13 +1,13 @@
 //! Phase 1: find the API roots under the input and parse files, each once.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::diag::{Diagnostic, Result, Warnings};
 use crate::jail::{Jail, Refusal};
 use crate::node::{self, Node, Origin, SourceFile};
-use crate::Limits;
+use crate::{parallel, Limits};
 
 /// The dialect an API root is written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,6 +46,8 @@ pub struct Loader {
     /// The allowed root as the user wrote it, for messages.
     allowed_root_shown: String,
     documents: BTreeMap<PathBuf, Arc<Document>>,
+    /// What the jail made of each path a `$ref` named, by directory and path.
+    resolved_paths: HashMap<(PathBuf, PathBuf), Result<PathBuf, Refusal>>,
     /// Warnings from parsing, taken by the caller between phases.
     warnings: Vec<Diagnostic>,
 }
@@ -76,6 +78,7 @@ impl Loader {
             jail: Jail::new(allowed_root, limits.max_file_bytes),
             allowed_root_shown,
             documents: BTreeMap::new(),
+            resolved_paths: HashMap::new(),
             warnings: Vec::new(),
         })
     }
@@ -86,6 +89,19 @@ impl Loader {
 
     pub fn allowed_root_shown(&self) -> &str {
         &self.allowed_root_shown
+    }
+
+    /// `relative` resolved by the jail from the directory `base`, remembered:
+    /// a spec names the same few files thousands of times, and each resolution
+    /// looks at every component of the path on disk.
+    pub fn resolve_path(&mut self, base: &Path, relative: &Path) -> Result<PathBuf, Refusal> {
+        let key = (base.to_path_buf(), relative.to_path_buf());
+        if let Some(resolved) = self.resolved_paths.get(&key) {
+            return resolved.clone();
+        }
+        let resolved = self.jail.resolve(base, relative);
+        self.resolved_paths.insert(key, resolved.clone());
+        resolved
     }
 
     /// The warnings met while parsing since the last call.
@@ -109,41 +125,22 @@ impl Loader {
             .map_err(|e| OpenError::Invalid(Box::new(e)))
     }
 
-    /// Like [`document`](Self::document), but a parse error keeps its location.
-    fn document_with_text(&mut self, path: &Path, text: String) -> Result<Arc<Document>> {
-        match self.documents.get(path) {
-            Some(doc) => Ok(doc.clone()),
-            None => self.parse(path, text).map_err(Box::new),
-        }
+    fn parse(&mut self, path: &Path, text: String) -> Result<Arc<Document>, Diagnostic> {
+        let parsed = parse_document(path, self.display(path), text)?;
+        Ok(self.admit(parsed))
     }
 
-    fn parse(&mut self, path: &Path, text: String) -> Result<Arc<Document>, Diagnostic> {
-        let source = Arc::new(SourceFile {
-            path: path.to_path_buf(),
-            display: self.display(path),
-            text,
-        });
-        let parsed = node::parse(&source).map_err(|e| {
-            let origin = Arc::new(Origin {
-                file: source.clone(),
-                line: e.line,
-                column: e.column,
-                pointer: e.pointer,
-            });
-            Diagnostic::error(format!("cannot parse this file: {}", e.message), &origin)
-        })?;
+    /// Caches a parsed document, and reports its repeated keys.
+    fn admit(&mut self, parsed: ParsedDocument) -> Arc<Document> {
         for key in parsed.duplicate_keys {
             self.warnings.push(Diagnostic::warning(
                 "this key is repeated in its mapping; the later value is kept, as the spec's own build did",
                 &key,
             ));
         }
-        let doc = Arc::new(Document {
-            source,
-            root: parsed.root,
-        });
-        self.documents.insert(path.to_path_buf(), doc.clone());
-        Ok(doc)
+        let doc = Arc::new(parsed.document);
+        self.documents.insert(doc.source.path.clone(), doc.clone());
+        doc
     }
 
     /// A path as shown to the user: relative to the input directory when possible.
@@ -174,26 +171,51 @@ impl Loader {
             }
             walk.files
         };
-        let mut apis: BTreeMap<String, ApiSource> = BTreeMap::new();
+        // Read in order up to the first file that cannot be, then parse what
+        // was read on every core: the roots are most of the spec's text.
+        let mut texts = Vec::new();
+        let mut unreadable = None;
         for path in candidates {
-            let extensionless = path.extension().is_none();
-            let text = match self.jail.read(&path) {
-                Ok(text) => text,
-                Err(refusal) => {
-                    report_refusal(&self.display(&path), &refusal, extensionless, warnings)?;
-                    continue;
+            match self.jail.read(&path) {
+                // A cheap look before parsing: most files are schemas and examples.
+                Ok(text) if text.contains("swagger") || text.contains("openapi") => {
+                    texts.push((path, text));
                 }
-            };
-            // A cheap look before parsing: most files are schemas and examples.
-            if !(text.contains("swagger") || text.contains("openapi")) {
-                continue;
+                Ok(_) => {}
+                Err(refusal) => {
+                    let extensionless = path.extension().is_none();
+                    let shown = self.display(&path);
+                    if let Err(e) = report_refusal(&shown, &refusal, extensionless, warnings) {
+                        unreadable = Some(e);
+                        break;
+                    }
+                }
             }
+        }
+        let jobs: Vec<_> = texts
+            .into_iter()
+            .map(|(path, text)| {
+                let display = self.display(&path);
+                let cached = self.documents.get(&path).cloned();
+                (path, display, text, cached)
+            })
+            .collect();
+        let parsed = parallel::map(jobs, |(path, display, text, cached)| {
+            let parsed = match cached {
+                Some(doc) => Ok(Parse::Cached(doc)),
+                None => parse_document(&path, display, text).map(Parse::New),
+            };
+            (path, parsed)
+        });
+        let mut apis: BTreeMap<String, ApiSource> = BTreeMap::new();
+        for (path, parsed) in parsed {
             // Extension-less files are JSON schemas and examples, or not spec files at
             // all (a README): only files named as YAML or JSON must parse to be roots.
-            let doc = match self.document_with_text(&path, text) {
-                Ok(doc) => doc,
-                Err(_) if extensionless => continue,
-                Err(e) => return Err(e),
+            let doc = match parsed {
+                Ok(Parse::Cached(doc)) => doc,
+                Ok(Parse::New(parsed)) => self.admit(parsed),
+                Err(_) if path.extension().is_none() => continue,
+                Err(e) => return Err(Box::new(e)),
             };
             let Some(dialect) = dialect_of(&doc.root)? else {
                 continue;
@@ -214,6 +236,9 @@ impl Loader {
                 .roots
                 .push((dialect, doc));
         }
+        if let Some(e) = unreadable {
+            return Err(e);
+        }
         if apis.is_empty() {
             return Err(Box::new(Diagnostic::general(format!(
                 "no API root (a file with `swagger: \"2.0\"` or `openapi: 3.x` at its top) under {}",
@@ -222,6 +247,47 @@ impl Loader {
         }
         Ok(apis.into_values().collect())
     }
+}
+
+/// A document parsed away from the loader, to be admitted into its cache.
+struct ParsedDocument {
+    document: Document,
+    duplicate_keys: Vec<Arc<Origin>>,
+}
+
+/// A root candidate met during discovery.
+enum Parse {
+    Cached(Arc<Document>),
+    New(ParsedDocument),
+}
+
+/// Parses one file; needs nothing of the loader, so files can be parsed side by side.
+fn parse_document(
+    path: &Path,
+    display: String,
+    text: String,
+) -> Result<ParsedDocument, Diagnostic> {
+    let source = Arc::new(SourceFile {
+        path: path.to_path_buf(),
+        display,
+        text,
+    });
+    let parsed = node::parse(&source).map_err(|e| {
+        let origin = Arc::new(Origin {
+            file: source.clone(),
+            line: e.line,
+            column: e.column,
+            pointer: e.pointer,
+        });
+        Diagnostic::error(format!("cannot parse this file: {}", e.message), &origin)
+    })?;
+    Ok(ParsedDocument {
+        document: Document {
+            source,
+            root: parsed.root,
+        },
+        duplicate_keys: parsed.duplicate_keys,
+    })
 }
 
 /// A discovered entry that cannot be read: a warning when it cannot be an API

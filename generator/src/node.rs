@@ -150,8 +150,13 @@ impl Node {
 }
 
 /// Escapes one pointer token (RFC 6901: `~` as `~0`, `/` as `~1`).
-pub fn escape_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+pub fn escape_token(token: &str) -> std::borrow::Cow<'_, str> {
+    // Almost no key has either: those are not copied.
+    if token.contains(['~', '/']) {
+        token.replace('~', "~0").replace('/', "~1").into()
+    } else {
+        token.into()
+    }
 }
 
 /// Splits a pointer such as `/definitions/a~1b` into unescaped tokens.

@@ -51,16 +51,26 @@ use crate::load::Dialect;
 use crate::model::{Api, Operation};
 use crate::node::{Node, Origin, Value};
 use crate::normalize::{NormalizedApi, RawOperation};
+use crate::parallel;
 
 mod schema;
 
 pub use schema::schema;
 
 pub fn convert(api: NormalizedApi, warnings: &mut Warnings) -> Result<Api> {
+    // Operations convert independently: a large API's hundreds share the cores,
+    // each with its own warnings, listed in operation order.
+    let converted = parallel::map(api.operations.iter().collect(), |raw| {
+        let mut found = Warnings::default();
+        let operation = operation(raw, &mut found).and_then(|json| {
+            from_json::<openapiv3::Operation>(json, &raw.node.origin, "operation")
+        });
+        (operation, found)
+    });
     let mut operations = Vec::with_capacity(api.operations.len());
-    for raw in &api.operations {
-        let json = operation(raw, warnings)?;
-        let operation: openapiv3::Operation = from_json(json, &raw.node.origin, "operation")?;
+    for (raw, (operation, found)) in api.operations.iter().zip(converted) {
+        warnings.0.extend(found.0);
+        let operation = operation?;
         operations.push(Operation {
             id: raw.id.clone(),
             method: raw.method.clone(),

@@ -2,7 +2,8 @@
 //! continuations kept in their item, fences marked `text`, bare URLs linked.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+
+use super::doc_table::doc_tokens;
 
 /// Rustdoc attributes for a spec text. Fenced blocks without a language are
 /// marked `text` so that rustdoc does not take them for Rust.
@@ -14,7 +15,7 @@ pub(crate) fn docs(text: &str) -> TokenStream {
     let mut in_fence = false;
     // The indentation that continues the current list item, if in one.
     let mut list_indent: Option<usize> = None;
-    let mut attrs = Vec::new();
+    let mut lines = Vec::new();
     for line in text.lines() {
         let mut line = shortcodes(line.trim_end());
         if !in_fence {
@@ -42,9 +43,9 @@ pub(crate) fn docs(text: &str) -> TokenStream {
         } else {
             format!(" {line}")
         };
-        attrs.push(quote! { #[doc = #line] });
+        lines.push(line);
     }
-    quote! { #(#attrs)* }
+    doc_tokens(lines)
 }
 
 /// The spec links its own pages by path (`](/client-server-api/#sync)`,

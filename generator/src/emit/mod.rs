@@ -5,6 +5,7 @@
 //! `runtime` module is fixed support code shipped with the generator.
 
 mod client;
+mod doc_table;
 mod docs;
 mod events;
 mod metadata;
@@ -18,6 +19,8 @@ use crate::diag::{Diagnostic, Result};
 use crate::ir::events::EventsIr;
 use crate::ir::types::Ty;
 use crate::ir::ApiIr;
+use crate::parallel;
+pub use doc_table::{collect as collect_docs, DocTable};
 pub(crate) use docs::{docs, op_docs};
 
 /// What the emitted crate is called and where its input came from.
@@ -40,83 +43,139 @@ const RUNTIME: &[(&str, &str)] = &[
     ("lenient.rs", include_str!("../../runtime/lenient.rs")),
 ];
 
-/// A file of the emitted crate before formatting.
-pub enum Content {
-    /// Rust code, formatted by prettyplease.
-    Rust(TokenStream),
-    /// Written as it is (already formatted Rust, TOML).
-    Text(String),
+/// The files of one API's module.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ApiFile {
+    Mod,
+    Types,
+    Metadata,
+    Server,
+    Client,
+}
+
+impl ApiFile {
+    /// In the order the crate lists them.
+    pub const ALL: [ApiFile; 5] = [
+        ApiFile::Mod,
+        ApiFile::Types,
+        ApiFile::Metadata,
+        ApiFile::Server,
+        ApiFile::Client,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ApiFile::Mod => "mod.rs",
+            ApiFile::Types => "types.rs",
+            ApiFile::Metadata => "metadata.rs",
+            ApiFile::Server => "server.rs",
+            ApiFile::Client => "client.rs",
+        }
+    }
+
+    /// The file's code, unformatted.
+    pub fn emit(self, api: &ApiIr) -> TokenStream {
+        match self {
+            ApiFile::Mod => api_mod(api),
+            ApiFile::Types => types::emit(api),
+            ApiFile::Metadata => metadata::emit(api),
+            ApiFile::Server => server::emit(api),
+            ApiFile::Client => client::emit(api),
+        }
+    }
+
+    /// Roughly how much code the file holds, to start the largest first:
+    /// types, server and client grow with the API, the rest stays small.
+    fn weight(self, api: &ApiIr) -> usize {
+        let operations: usize = api.areas.iter().map(|a| a.operations.len()).sum();
+        match self {
+            ApiFile::Mod => 0,
+            ApiFile::Metadata => operations,
+            ApiFile::Types => 4 * api.types.len(),
+            ApiFile::Server => 8 * operations,
+            ApiFile::Client => 5 * operations,
+        }
+    }
+}
+
+/// One Rust file of the crate to emit and format.
+#[derive(Clone, Copy)]
+enum Job<'a> {
+    Events(&'a EventsIr),
+    Api(&'a ApiIr, ApiFile),
+}
+
+impl Job<'_> {
+    fn path(self) -> String {
+        match self {
+            Job::Events(_) => "src/events.rs".to_owned(),
+            Job::Api(api, file) => format!("src/{}/{}", api.module, file.name()),
+        }
+    }
+
+    fn emit(self) -> TokenStream {
+        match self {
+            Job::Events(ir) => events::emit(ir),
+            Job::Api(api, file) => file.emit(api),
+        }
+    }
+
+    fn weight(self) -> usize {
+        match self {
+            Job::Events(ir) => 4 * ir.types.len(),
+            Job::Api(api, file) => file.weight(api),
+        }
+    }
 }
 
 /// Every file of the crate: relative path and content.
+///
+/// Each Rust file is emitted and formatted by one job, on one thread (token
+/// streams cannot cross threads), and the jobs share the cores: formatting is
+/// most of the work of generating.
 pub fn emit_crate(
     apis: &[ApiIr],
     events: Option<&EventsIr>,
     options: &CrateOptions,
 ) -> Result<Vec<(String, String)>> {
-    format(emit_tokens(apis, events, options), options)
-}
-
-/// Emits every file of the crate, unformatted.
-pub fn emit_tokens(
-    apis: &[ApiIr],
-    events: Option<&EventsIr>,
-    options: &CrateOptions,
-) -> Vec<(String, Content)> {
+    let header = header(options);
     let mut files = vec![
-        ("Cargo.toml".to_owned(), Content::Text(cargo_toml(options))),
+        ("Cargo.toml".to_owned(), cargo_toml(options)),
         (
             "src/lib.rs".to_owned(),
-            Content::Text(lib_rs(apis, events.is_some(), options)),
+            format!("{header}{}", lib_rs(apis, events.is_some(), options)),
         ),
     ];
-    if let Some(events) = events {
-        files.push((
-            "src/events.rs".to_owned(),
-            Content::Rust(events::emit(events)),
-        ));
-    }
     for (name, text) in RUNTIME {
-        files.push((
-            format!("src/runtime/{name}"),
-            Content::Text((*text).to_owned()),
-        ));
+        files.push((format!("src/runtime/{name}"), format!("{header}{text}")));
     }
-    for api in apis {
-        let dir = format!("src/{}", api.module);
-        files.push((format!("{dir}/mod.rs"), Content::Rust(api_mod(api))));
-        files.push((format!("{dir}/types.rs"), Content::Rust(types::emit(api))));
-        files.push((
-            format!("{dir}/metadata.rs"),
-            Content::Rust(metadata::emit(api)),
-        ));
-        files.push((format!("{dir}/server.rs"), Content::Rust(server::emit(api))));
-        files.push((format!("{dir}/client.rs"), Content::Rust(client::emit(api))));
+    let jobs: Vec<Job> = events
+        .map(Job::Events)
+        .into_iter()
+        .chain(
+            apis.iter()
+                .flat_map(|api| ApiFile::ALL.map(|file| Job::Api(api, file))),
+        )
+        .collect();
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(jobs[i].weight()));
+    let rendered = parallel::map_ordered(jobs.clone(), &order, |job| {
+        let (tokens, docs) = collect_docs(|| job.emit());
+        render(&header, tokens, &docs)
+    });
+    for (job, text) in jobs.iter().zip(rendered) {
+        files.push((job.path(), text?));
     }
-    files
+    Ok(files)
 }
 
-/// Formats emitted files and puts the `@generated` header on each Rust file
-/// (`Cargo.toml` carries its own, as a TOML comment).
-pub fn format(
-    files: Vec<(String, Content)>,
-    options: &CrateOptions,
-) -> Result<Vec<(String, String)>> {
-    let header = format!(
+/// The `@generated` line every Rust file starts with (`Cargo.toml` carries
+/// its own, as a TOML comment).
+pub fn header(options: &CrateOptions) -> String {
+    format!(
         "// @generated by matrix-codegen from {}. Do not edit: regenerate instead.\n\n",
         options.source
-    );
-    files
-        .into_iter()
-        .map(|(path, content)| {
-            let text = match content {
-                Content::Text(text) if path.ends_with(".toml") => text,
-                Content::Text(text) => format!("{header}{text}"),
-                Content::Rust(tokens) => render(&header, tokens)?,
-            };
-            Ok((path, text))
-        })
-        .collect()
+    )
 }
 
 fn cargo_toml(options: &CrateOptions) -> String {
@@ -206,16 +265,36 @@ fn api_mod(api: &ApiIr) -> TokenStream {
     }
 }
 
-fn render(header: &str, tokens: TokenStream) -> Result<String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| {
+/// Formats one file's code with prettyplease, under `header`, with the doc
+/// blocks kept out of `tokens` put back.
+///
+/// The file is read as syn reads a `File` (inner attributes, then items), but
+/// each item is printed as soon as it is read and then dropped: the syntax
+/// tree of a whole file, tens of megabytes, is never held at once.
+/// prettyplease prints a file's items one after the other, each on lines of
+/// its own, so the pieces put together are its output for the whole file.
+pub fn render(header: &str, tokens: TokenStream, docs: &DocTable) -> Result<String> {
+    let print = |attrs, items| {
+        prettyplease::unparse(&syn::File {
+            shebang: None,
+            frontmatter: None,
+            attrs,
+            items,
+        })
+    };
+    let read_and_print = |input: syn::parse::ParseStream| {
+        let mut code = print(input.call(syn::Attribute::parse_inner)?, Vec::new());
+        while !input.is_empty() {
+            code.push_str(&print(Vec::new(), vec![input.parse()?]));
+        }
+        Ok(code)
+    };
+    let code = syn::parse::Parser::parse2(read_and_print, tokens).map_err(|e| {
         Box::new(Diagnostic::general(format!(
             "internal error: emitted code does not parse: {e}"
         )))
     })?;
-    Ok(format!(
-        "{header}{}",
-        separate_items(&prettyplease::unparse(&file))
-    ))
+    Ok(format!("{header}{}", separate_items(&docs.expand(&code))))
 }
 
 /// prettyplease writes top-level items back to back; a blank line between
@@ -238,6 +317,17 @@ fn separate_items(code: &str) -> String {
     out
 }
 
+/// The words syn will not read as an identifier: the keywords, reserved ones
+/// included, and `_`. Looked up here rather than asking syn to parse each
+/// name, which is a good part of the cost of emitting (a test keeps the two in step).
+const NOT_IDENTS: &[&str] = &[
+    "_", "abstract", "as", "async", "await", "become", "box", "break", "const", "continue",
+    "crate", "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "Self", "self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
 /// The IR hands out legal names only (see [`crate::names`]); a name that is
 /// not one anyway becomes a mangled name in the output rather than a panic here.
 pub(crate) fn ident(name: &str) -> Ident {
@@ -250,9 +340,7 @@ pub(crate) fn ident(name: &str) -> Ident {
         Some(bare) if plain(bare) && !matches!(bare, "self" | "Self" | "crate" | "super") => {
             Ident::new_raw(bare, Span::call_site())
         }
-        None if plain(name) && syn::parse_str::<Ident>(name).is_ok() => {
-            Ident::new(name, Span::call_site())
-        }
+        None if plain(name) && !NOT_IDENTS.contains(&name) => Ident::new(name, Span::call_site()),
         _ => {
             let legal: String = name
                 .chars()
@@ -309,6 +397,32 @@ pub(crate) fn ty_tokens(ty: &Ty, scope: &TokenStream) -> TokenStream {
         Ty::Named(name) => {
             let name = ident(name);
             quote!(#scope #name)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NOT_IDENTS;
+
+    #[test]
+    fn the_words_refused_as_identifiers_are_the_ones_syn_refuses() {
+        for word in NOT_IDENTS {
+            assert!(syn::parse_str::<syn::Ident>(word).is_err(), "{word}");
+        }
+        // Keywords of later editions (`gen`) and weak ones syn reads as identifiers.
+        for word in [
+            "gen",
+            "union",
+            "raw",
+            "safe",
+            "macro_rules",
+            "auto",
+            "r",
+            "__",
+            "a_b",
+        ] {
+            assert!(syn::parse_str::<syn::Ident>(word).is_ok(), "{word}");
         }
     }
 }

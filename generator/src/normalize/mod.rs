@@ -108,27 +108,28 @@ pub fn normalize(
         warnings,
         warned: BTreeSet::new(),
     };
-    let roots = resolved
-        .roots
-        .iter()
-        .map(|root| substitution.node(root))
-        .collect::<Result<Vec<_>>>()?;
-    let schemas = resolved
-        .schemas
-        .iter()
-        .map(|(name, schema)| Ok((name.clone(), substitution.node(schema)?)))
-        .collect::<Result<BTreeMap<_, _>>>()?;
+    let Resolved {
+        mut roots,
+        mut schemas,
+    } = resolved;
+    for root in &mut roots {
+        substitution.node(root)?;
+    }
+    for schema in schemas.values_mut() {
+        substitution.node(schema)?;
+    }
 
     let mut security_schemes = IndexMap::new();
     let mut operations = Vec::new();
-    for (root, &dialect) in roots.iter().zip(dialects) {
-        collect_security_schemes(root, dialect, &mut security_schemes);
+    let first_paths = roots
+        .first()
+        .map(|root| root.get("paths").unwrap_or(root).origin.clone());
+    for (root, &dialect) in roots.into_iter().zip(dialects) {
+        collect_security_schemes(&root, dialect, &mut security_schemes);
         operations.extend(root_operations(root, dialect)?);
     }
     if operations.is_empty() {
-        let origin = roots
-            .first()
-            .map(|root| root.get("paths").unwrap_or(root).origin.clone());
+        let origin = first_paths;
         let message = format!("the API `{name}` declares no operations");
         return Err(Box::new(match origin {
             Some(origin) => Diagnostic::error(message, &origin)
@@ -212,15 +213,19 @@ fn strings(node: Option<&Node>) -> Vec<String> {
         .collect()
 }
 
-fn root_operations(root: &Node, dialect: Dialect) -> Result<Vec<RawOperation>> {
-    let base = base_path(root, dialect);
+/// The operations of one root, moved out of it: the rest of the root is not needed again.
+fn root_operations(root: Node, dialect: Dialect) -> Result<Vec<RawOperation>> {
+    let base = base_path(&root, dialect);
     let defaults = Arc::new(RootDefaults {
         consumes: strings(root.get("consumes")),
         produces: strings(root.get("produces")),
         security: root.get("security").cloned(),
     });
     let mut out = Vec::new();
-    let Some(paths) = root.get("paths").and_then(Node::as_map) else {
+    let Value::Map(mut top) = root.value else {
+        return Ok(out);
+    };
+    let Some(Value::Map(paths)) = top.swap_remove("paths").map(|paths| paths.value) else {
         return Ok(out);
     };
     for (key, item) in paths {
@@ -237,7 +242,7 @@ fn root_operations(root: &Node, dialect: Dialect) -> Result<Vec<RawOperation>> {
             .and_then(Node::as_seq)
             .map(<[Node]>::to_vec)
             .unwrap_or_default();
-        let Some(entries) = item.as_map() else {
+        let Value::Map(entries) = item.value else {
             return Err(Box::new(Diagnostic::error(
                 format!("path item must be a map, found {}", item.kind()),
                 &item.origin,
@@ -260,17 +265,18 @@ fn root_operations(root: &Node, dialect: Dialect) -> Result<Vec<RawOperation>> {
                 .map(str::trim)
                 .filter(|id| !id.is_empty());
             out.push(RawOperation {
-                id: explicit.map_or_else(|| derived_id(operation, method, written), str::to_owned),
+                id: explicit
+                    .map_or_else(|| derived_id(&operation, &method, written), str::to_owned),
                 id_derived: explicit.is_none(),
-                method: method.clone(),
                 path: path.clone(),
                 aliases,
                 dialect,
-                node: operation.clone(),
                 path_item_parameters: item_parameters.clone(),
                 root_defaults: defaults.clone(),
                 discriminator: None,
                 file: operation.origin.file.display.clone(),
+                method,
+                node: operation,
             });
         }
     }

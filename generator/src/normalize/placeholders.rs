@@ -3,8 +3,6 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use indexmap::IndexMap;
-
 use super::Placeholders;
 use crate::diag::{Diagnostic, Result, Warnings};
 use crate::node::{Node, Origin, Value};
@@ -22,26 +20,31 @@ pub(super) struct Substitution<'a> {
 }
 
 impl Substitution<'_> {
-    pub(super) fn node(&mut self, node: &Node) -> Result<Node> {
-        let value = match &node.value {
-            Value::Str(text) => Value::Str(self.text(text, &node.origin)?),
-            Value::Seq(items) => Value::Seq(
-                items
-                    .iter()
-                    .map(|item| self.node(item))
-                    .collect::<Result<_>>()?,
-            ),
-            Value::Map(entries) => {
-                let mut out = IndexMap::with_capacity(entries.len());
-                for (key, value) in entries {
-                    let key = self.text(key, &value.origin)?;
-                    out.insert(key, self.node(value)?);
+    /// Substitutes in place: most of a tree has no `%`, and is left as it is.
+    pub(super) fn node(&mut self, node: &mut Node) -> Result<()> {
+        match &mut node.value {
+            Value::Str(text) if text.contains('%') => *text = self.text(text, &node.origin)?,
+            Value::Seq(items) => {
+                for item in items {
+                    self.node(item)?;
                 }
-                Value::Map(out)
             }
-            other => other.clone(),
-        };
-        Ok(Node::new(value, node.origin.clone()))
+            // A key that changes moves: the map is rebuilt, in its order.
+            Value::Map(entries) if entries.keys().any(|key| key.contains('%')) => {
+                for (key, mut value) in std::mem::take(entries) {
+                    let key = self.text(&key, &value.origin)?;
+                    self.node(&mut value)?;
+                    entries.insert(key, value);
+                }
+            }
+            Value::Map(entries) => {
+                for value in entries.values_mut() {
+                    self.node(value)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
     }
 
     fn text(&mut self, text: &str, origin: &Arc<Origin>) -> Result<String> {

@@ -12,11 +12,12 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::{Resolver, Target};
 use crate::diag::Diagnostic;
 use crate::jail::Refusal;
-use crate::load::OpenError;
+use crate::load::{Document, OpenError};
 use crate::node::{parse_pointer, Node};
 
 /// Why a ref leads nowhere. `missing` marks a target that does not exist (a
@@ -37,9 +38,26 @@ impl From<Box<Diagnostic>> for Unresolved {
 
 type Found<T> = std::result::Result<T, Unresolved>;
 
+/// A node a `$ref` leads to, in its document: borrowed from there, not copied,
+/// since most targets (a shared error schema, say) are met many times.
+pub(super) struct Located {
+    doc: Arc<Document>,
+    tokens: Vec<String>,
+}
+
+impl Located {
+    pub(super) fn node(&self) -> &Node {
+        // Made by `lookup` only for a pointer that exists in the document.
+        self.doc
+            .root
+            .pointer(&self.tokens)
+            .unwrap_or(&self.doc.root)
+    }
+}
+
 impl Resolver<'_> {
     /// Follows a chain of refs to the first node that is more than a bare `$ref`.
-    pub(super) fn follow(&mut self, reference: &Node) -> Found<(Target, Node)> {
+    pub(super) fn follow(&mut self, reference: &Node) -> Found<(Target, Located)> {
         let mut seen = BTreeSet::new();
         let mut current = reference.clone();
         loop {
@@ -54,12 +72,12 @@ impl Resolver<'_> {
                 ))
                 .into());
             }
-            let node = self.lookup(&target, &current)?;
-            match node.as_map() {
+            let located = self.lookup(&target, &current)?;
+            match located.node().as_map() {
                 Some(m) if m.len() == 1 && m.get("$ref").is_some_and(|r| r.as_str().is_some()) => {
                     current = m["$ref"].clone();
                 }
-                _ => return Ok((target, node)),
+                _ => return Ok((target, located)),
             }
         }
     }
@@ -116,9 +134,13 @@ impl Resolver<'_> {
     }
 
     /// `dir/relative` where `dir` is the directory of the file `from`.
-    fn resolve_from(&self, from: &Path, relative: &Path) -> std::result::Result<PathBuf, Refusal> {
+    fn resolve_from(
+        &mut self,
+        from: &Path,
+        relative: &Path,
+    ) -> std::result::Result<PathBuf, Refusal> {
         let dir = from.parent().unwrap_or(Path::new("/"));
-        self.loader.jail().resolve(dir, relative)
+        self.loader.resolve_path(dir, relative)
     }
 
     /// The whole ref as a file name, if a file of that name exists.
@@ -135,7 +157,7 @@ impl Resolver<'_> {
         Some(file)
     }
 
-    fn lookup(&mut self, (file, pointer): &Target, reference: &Node) -> Found<Node> {
+    fn lookup(&mut self, (file, pointer): &Target, reference: &Node) -> Found<Located> {
         let text = reference.as_str().unwrap_or_default();
         let doc = match self.loader.document(file) {
             Ok(doc) => doc,
@@ -148,19 +170,19 @@ impl Resolver<'_> {
             }
         };
         let tokens = parse_pointer(pointer).unwrap_or_default();
-        doc.root
-            .pointer(&tokens)
-            .cloned()
-            .ok_or_else(|| Unresolved {
-                missing: true,
-                diagnostic: Box::new(
-                    Diagnostic::error(
-                        format!("`#{pointer}` does not exist in {}", doc.source.display),
-                        &reference.origin,
-                    )
-                    .with_related("the document it was looked up in", &doc.root.origin),
-                ),
-            })
+        if doc.root.pointer(&tokens).is_some() {
+            return Ok(Located { doc, tokens });
+        }
+        Err(Unresolved {
+            missing: true,
+            diagnostic: Box::new(
+                Diagnostic::error(
+                    format!("`#{pointer}` does not exist in {}", doc.source.display),
+                    &reference.origin,
+                )
+                .with_related("the document it was looked up in", &doc.root.origin),
+            ),
+        })
     }
 
     /// The error for a ref whose file the jail would not open. A ref out of

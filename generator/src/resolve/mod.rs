@@ -125,7 +125,7 @@ pub struct Resolver<'a> {
 /// Resolves the refs of every root of one API.
 pub fn resolve_api(
     loader: &mut Loader,
-    roots: &[Node],
+    roots: &[&Node],
     budget: &mut Budget,
     warnings: &mut Warnings,
     allow_missing_refs: bool,
@@ -254,12 +254,13 @@ impl Resolver<'_> {
             .filter(|(k, _)| *k != "$ref")
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
-        let (target, target_node) = match self.follow(reference) {
+        let (target, located) = match self.follow(reference) {
             Ok(found) => found,
             Err(unresolved) => return self.unresolved(node, unresolved, role),
         };
+        let target_node = located.node();
         if role == Role::Schema {
-            return self.schema_ref(node, target, &target_node, siblings);
+            return self.schema_ref(node, target, target_node, siblings);
         }
         if self.expanding.contains(&target) {
             return Err(Box::new(
@@ -274,7 +275,7 @@ impl Resolver<'_> {
         let target_file = target.0.clone();
         self.expanding.push(target);
         self.sibling_bases.push(None);
-        let expanded = self.resolve(&target_node, role);
+        let expanded = self.resolve(target_node, role);
         self.sibling_bases.pop();
         self.expanding.pop();
         let expanded = expanded?;

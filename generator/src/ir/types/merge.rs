@@ -38,10 +38,10 @@ impl TypeGraph<'_> {
                 };
                 schema.is_some_and(|s| {
                     let shape = Shape::of(s);
-                    !shape.properties.is_empty()
+                    shape.has_properties()
                         || shape.additional.is_some()
-                        || shape.types.iter().any(|t| t == "object")
-                        || self.all_of_is_object(&shape.all_of, depth + 1, seen)
+                        || shape.types.contains(&"object")
+                        || self.all_of_is_object(shape.all_of, depth + 1, seen)
                 })
             })
     }
@@ -60,47 +60,47 @@ impl TypeGraph<'_> {
             return;
         }
         let shape = Shape::of(schema);
-        for member in &shape.all_of {
+        for member in shape.all_of {
             let resolved = match member {
-                ReferenceOr::Item(s) => Some(s.clone()),
+                ReferenceOr::Item(s) => Some(s),
                 ReferenceOr::Reference { reference } if seen.insert(reference.clone()) => {
-                    self.lookup(reference).cloned()
+                    self.lookup(reference)
                 }
                 ReferenceOr::Reference { .. } => None,
             };
             if let Some(s) = resolved {
-                self.collect_object(&s, into, depth + 1, seen);
+                self.collect_object(s, into, depth + 1, seen);
             }
         }
-        for (name, property) in shape.properties {
+        for (name, property) in shape.properties.into_iter().flatten() {
             // A value must satisfy every member of an `allOf`: a property that
             // two members declare is the `allOf` of both declarations.
-            match into.properties.get_mut(&name) {
+            match into.properties.get_mut(name) {
                 None => {
-                    into.properties.insert(name, property);
+                    into.properties.insert(name.clone(), property.clone());
                 }
                 // Merged in place, so the field keeps its first position.
                 // A declaration that only annotates (`x-addedInMatrixVersion`, a
                 // description) says nothing of the type: the typed one stands.
-                Some(_) if only_annotates(&property) => {}
-                Some(earlier) if only_annotates(earlier) => *earlier = property,
+                Some(_) if only_annotates(property) => {}
+                Some(earlier) if only_annotates(earlier) => *earlier = property.clone(),
                 Some(earlier) => {
-                    let data = match &property {
+                    let data = match property {
                         ReferenceOr::Item(schema) => schema.schema_data.clone(),
                         ReferenceOr::Reference { .. } => Default::default(),
                     };
                     *earlier = ReferenceOr::Item(Box::new(Schema {
                         schema_data: data,
                         schema_kind: SchemaKind::AllOf {
-                            all_of: vec![unbox(earlier), unbox(&property)],
+                            all_of: vec![unbox(earlier), unbox(property)],
                         },
                     }));
                 }
             }
         }
-        into.required.extend(shape.required);
+        into.required.extend(shape.required.iter().cloned());
         if shape.additional.is_some() {
-            into.additional = shape.additional;
+            into.additional = shape.additional.cloned();
         }
     }
 }
@@ -110,7 +110,7 @@ fn only_annotates(schema: &ReferenceOr<Box<Schema>>) -> bool {
     matches!(schema, ReferenceOr::Item(s) if s.schema_kind == SchemaKind::Any(AnySchema::default()))
 }
 
-pub(super) fn unbox(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
+fn unbox(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
     match schema {
         ReferenceOr::Reference { reference } => ReferenceOr::Reference {
             reference: reference.clone(),

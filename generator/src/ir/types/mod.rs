@@ -20,7 +20,7 @@ mod recursion;
 pub use envelopes::{envelopes, lenient};
 pub use formats::IdKind;
 
-use merge::{unbox, ObjectParts};
+use merge::ObjectParts;
 
 /// A Rust type as a field, parameter or body uses it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -157,8 +157,10 @@ impl<'a> TypeGraph<'a> {
                     def: Def::Alias(Ty::Json),
                 },
             );
-            let schema = match &self.components[key] {
-                ReferenceOr::Item(schema) => schema.clone(),
+            // Borrowed from the components, which outlive the graph: no copy.
+            let components = self.components;
+            let schema = match &components[key] {
+                ReferenceOr::Item(schema) => schema,
                 // A component that is only a ref (an event's `content` written
                 // as a `$ref`) is another name for its target.
                 ReferenceOr::Reference { reference } => {
@@ -177,12 +179,12 @@ impl<'a> TypeGraph<'a> {
                     return Ty::Named(name);
                 }
             };
-            let def = self.definition(&schema, &name);
+            let def = self.definition(schema, &name);
             self.defs.insert(
                 name.clone(),
                 TypeDef {
                     name: name.clone(),
-                    docs: docs(&schema),
+                    docs: docs(schema),
                     def,
                 },
             );
@@ -201,31 +203,38 @@ impl<'a> TypeGraph<'a> {
     /// The type of a schema used at `place` (a PascalCase name for inline types).
     pub fn ty(&mut self, schema: &ReferenceOr<Schema>, place: &str) -> Ty {
         match schema {
-            ReferenceOr::Reference { reference } => {
-                match reference.strip_prefix("#/components/schemas/") {
-                    Some(key) => self.component(key),
-                    None => Ty::Json,
-                }
-            }
-            ReferenceOr::Item(schema) => {
-                let ty = self.inline(schema, place);
-                if schema.schema_data.nullable && !matches!(ty, Ty::Option(_) | Ty::Json) {
-                    Ty::Option(Box::new(ty))
-                } else {
-                    ty
-                }
-            }
+            ReferenceOr::Reference { reference } => self.referenced(reference),
+            ReferenceOr::Item(schema) => self.item(schema, place),
         }
     }
 
     pub fn boxed_ty(&mut self, schema: &ReferenceOr<Box<Schema>>, place: &str) -> Ty {
-        self.ty(&unbox(schema), place)
+        match schema {
+            ReferenceOr::Reference { reference } => self.referenced(reference),
+            ReferenceOr::Item(schema) => self.item(schema, place),
+        }
+    }
+
+    fn referenced(&mut self, reference: &str) -> Ty {
+        match reference.strip_prefix("#/components/schemas/") {
+            Some(key) => self.component(key),
+            None => Ty::Json,
+        }
+    }
+
+    fn item(&mut self, schema: &Schema, place: &str) -> Ty {
+        let ty = self.inline(schema, place);
+        if schema.schema_data.nullable && !matches!(ty, Ty::Option(_) | Ty::Json) {
+            Ty::Option(Box::new(ty))
+        } else {
+            ty
+        }
     }
 
     fn inline(&mut self, schema: &Schema, place: &str) -> Ty {
         let shape = Shape::of(schema);
         if let Some(member) = self.same_as_member(&shape) {
-            return self.ty(&member, place);
+            return self.ty(member, place);
         }
         if shape.is_object() {
             let name = self.inline_name(schema, place);
@@ -264,7 +273,7 @@ impl<'a> TypeGraph<'a> {
     }
 
     fn scalar(&mut self, shape: &Shape, place: &str) -> Ty {
-        match shape.types.first().map(String::as_str) {
+        match shape.types.first().copied() {
             Some("string") if shape.format.as_deref() == Some("binary") => Ty::Bytes,
             Some("string") => match shape.format.as_deref().and_then(IdKind::of_format) {
                 Some(kind) => Ty::Id(kind),
@@ -274,7 +283,7 @@ impl<'a> TypeGraph<'a> {
             Some("number") => Ty::Number,
             Some("boolean") => Ty::Bool,
             Some("array") => {
-                let item = match &shape.items {
+                let item = match shape.items {
                     Some(items) => self.boxed_ty(items, &format!("{place}Item")),
                     None => Ty::Json,
                 };
@@ -286,7 +295,7 @@ impl<'a> TypeGraph<'a> {
     }
 
     fn map_of(&mut self, shape: &Shape, place: &str) -> Ty {
-        match &shape.additional {
+        match shape.additional {
             Some(AdditionalProperties::Schema(schema)) => {
                 Ty::Map(Box::new(self.ty(schema, &format!("{place}Value"))))
             }
@@ -311,7 +320,7 @@ impl<'a> TypeGraph<'a> {
     fn definition(&mut self, schema: &Schema, name: &str) -> Def {
         let shape = Shape::of(schema);
         if let Some(member) = self.same_as_member(&shape) {
-            return Def::Alias(self.ty(&member, name));
+            return Def::Alias(self.ty(member, name));
         }
         if shape.is_object() {
             let mut object = ObjectParts::default();
@@ -412,7 +421,7 @@ impl<'a> TypeGraph<'a> {
         }
     }
 
-    fn union_def(&mut self, name: &str, members: Vec<ReferenceOr<Schema>>) -> Def {
+    fn union_def(&mut self, name: &str, members: Vec<&ReferenceOr<Schema>>) -> Def {
         let mut variants: Vec<(String, Ty)> = Vec::new();
         let mut seen = BTreeSet::new();
         for (i, member) in members.iter().enumerate() {
@@ -449,71 +458,73 @@ impl<'a> TypeGraph<'a> {
     /// a one-member `allOf` that only documents its member, or an `allOf` of
     /// scalars (a string narrowed to an enum), which is its last, most specific
     /// member.
-    fn same_as_member(&self, shape: &Shape) -> Option<ReferenceOr<Schema>> {
-        if !shape.properties.is_empty() || shape.additional.is_some() {
+    fn same_as_member<'s>(&self, shape: &Shape<'s>) -> Option<&'s ReferenceOr<Schema>> {
+        if shape.has_properties() || shape.additional.is_some() {
             return None;
         }
-        match shape.all_of.as_slice() {
-            [only] if shape.types.is_empty() => Some(only.clone()),
-            [.., last] if !self.all_of_is_object(&shape.all_of, 0, &mut BTreeSet::new()) => {
-                Some(last.clone())
+        match shape.all_of {
+            [only] if shape.types.is_empty() => Some(only),
+            [.., last] if !self.all_of_is_object(shape.all_of, 0, &mut BTreeSet::new()) => {
+                Some(last)
             }
             _ => None,
         }
     }
 }
 
-/// The parts of a schema the type mapping looks at, whichever way openapiv3 stored them.
+/// The parts of a schema the type mapping looks at, whichever way openapiv3
+/// stored them; borrowed from the schema, since the mapping recurses through
+/// every nested schema and a copy at each level would copy all below it.
 #[derive(Default)]
-struct Shape {
-    types: Vec<String>,
+struct Shape<'s> {
+    types: Vec<&'s str>,
     format: Option<String>,
-    properties: indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
-    required: Vec<String>,
-    additional: Option<AdditionalProperties>,
-    items: Option<ReferenceOr<Box<Schema>>>,
+    properties: Option<&'s indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>>,
+    required: &'s [String],
+    additional: Option<&'s AdditionalProperties>,
+    items: Option<&'s ReferenceOr<Box<Schema>>>,
     string_enum: Vec<String>,
-    all_of: Vec<ReferenceOr<Schema>>,
-    one_of: Vec<ReferenceOr<Schema>>,
-    any_of: Vec<ReferenceOr<Schema>>,
+    all_of: &'s [ReferenceOr<Schema>],
+    one_of: &'s [ReferenceOr<Schema>],
+    any_of: &'s [ReferenceOr<Schema>],
 }
 
-impl Shape {
-    fn of(schema: &Schema) -> Shape {
+impl<'s> Shape<'s> {
+    fn of(schema: &'s Schema) -> Shape<'s> {
         let mut shape = Shape::default();
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
-                shape.types.push("string".into());
+                shape.types.push("string");
                 shape.format = format_name(&s.format);
                 shape.string_enum = s.enumeration.iter().flatten().cloned().collect();
             }
-            SchemaKind::Type(Type::Integer(_)) => shape.types.push("integer".into()),
-            SchemaKind::Type(Type::Number(_)) => shape.types.push("number".into()),
-            SchemaKind::Type(Type::Boolean(_)) => shape.types.push("boolean".into()),
+            SchemaKind::Type(Type::Integer(_)) => shape.types.push("integer"),
+            SchemaKind::Type(Type::Number(_)) => shape.types.push("number"),
+            SchemaKind::Type(Type::Boolean(_)) => shape.types.push("boolean"),
             SchemaKind::Type(Type::Array(a)) => {
-                shape.types.push("array".into());
-                shape.items = a.items.clone();
+                shape.types.push("array");
+                shape.items = a.items.as_ref();
             }
             SchemaKind::Type(Type::Object(o)) => {
-                shape.types.push("object".into());
-                shape.properties = o.properties.clone();
-                shape.required = o.required.clone();
-                shape.additional = o.additional_properties.clone();
+                shape.types.push("object");
+                shape.properties = Some(&o.properties);
+                shape.required = &o.required;
+                shape.additional = o.additional_properties.as_ref();
             }
-            SchemaKind::AllOf { all_of } => shape.all_of = all_of.clone(),
-            SchemaKind::OneOf { one_of } => shape.one_of = one_of.clone(),
-            SchemaKind::AnyOf { any_of } => shape.any_of = any_of.clone(),
+            SchemaKind::AllOf { all_of } => shape.all_of = all_of,
+            SchemaKind::OneOf { one_of } => shape.one_of = one_of,
+            SchemaKind::AnyOf { any_of } => shape.any_of = any_of,
             SchemaKind::Not { .. } => {}
             SchemaKind::Any(any) => {
-                shape.types.extend(any.typ.clone());
+                shape.types.extend(any.typ.as_deref());
                 shape.format = any.format.clone();
-                shape.properties = any.properties.clone();
-                shape.required = any.required.clone();
-                shape.additional = any.additional_properties.clone();
-                shape.items = any.items.clone();
-                shape.all_of = any.all_of.clone();
-                shape.one_of = any.one_of.clone();
-                shape.any_of = any.any_of.clone();
+                shape.properties = Some(&any.properties);
+                shape.required = &any.required;
+                shape.additional = any.additional_properties.as_ref();
+                shape.items = any.items.as_ref();
+                shape.all_of = &any.all_of;
+                shape.one_of = &any.one_of;
+                shape.any_of = &any.any_of;
                 if any.typ.as_deref() == Some("string") {
                     shape.string_enum = any
                         .enumeration
@@ -526,14 +537,18 @@ impl Shape {
         shape
     }
 
+    fn has_properties(&self) -> bool {
+        self.properties.is_some_and(|p| !p.is_empty())
+    }
+
     /// An object with properties, or an `allOf` composition of objects.
     fn is_object(&self) -> bool {
-        !self.properties.is_empty()
+        self.has_properties()
             || (!self.all_of.is_empty() && self.one_of.is_empty() && self.any_of.is_empty())
     }
 
-    fn unions(&self) -> Vec<ReferenceOr<Schema>> {
-        self.one_of.iter().chain(&self.any_of).cloned().collect()
+    fn unions(&self) -> Vec<&'s ReferenceOr<Schema>> {
+        self.one_of.iter().chain(self.any_of).collect()
     }
 }
 
