@@ -109,7 +109,12 @@ fn method(op: &OperationIr) -> TokenStream {
     let route = format!("`{} {}`", op.method.to_uppercase(), op.path);
     let doc = op_docs(op.summary.as_deref(), op.description.as_deref(), &route);
     let mut params = Vec::new();
-    for p in &op.path_params {
+    // A path parameter the body's content gives (its event type) is not asked for.
+    for p in op
+        .path_params
+        .iter()
+        .filter(|p| !op.param_from_content(&p.wire))
+    {
         let field = ident(&p.ident);
         let ty = param_ty(&p.ty, &scope);
         params.push(quote!(#field: #ty));
@@ -152,6 +157,9 @@ fn method(op: &OperationIr) -> TokenStream {
     let body = op.body.as_ref().map(|b| {
         if b.binary {
             quote!(let call = call.binary(body);)
+        } else if b.ty == Ty::EventContentBody {
+            // The content alone: its type went into the path.
+            quote!(let call = call.json(&body.content())?;)
         } else if matches!(b.ty, Ty::Integer | Ty::Number | Ty::Bool) {
             // Taken by value (see `param_ty`), serialized by reference.
             quote!(let call = call.json(&body)?;)
@@ -162,7 +170,16 @@ fn method(op: &OperationIr) -> TokenStream {
     let response_ty = ty_tokens(&op.response_type.rust_ty(), &scope);
     let arms = match &op.response_type {
         ResponseType::Single { status, ty, binary } => {
-            let value = read_body(ty, *binary);
+            let value = match (ty, &op.content_type) {
+                // Read as the type that was asked for.
+                (Ty::EventContentBody, Some(content_type)) => {
+                    let event_type = ident(&content_type.ident);
+                    quote!(response.json().map(|content| {
+                        crate::events::EventContent::from_parts(#event_type.to_owned(), content)
+                    }))
+                }
+                _ => read_body(ty, *binary),
+            };
             let status = Literal::u16_unsuffixed(*status);
             quote!(#status => #value,)
         }
@@ -229,6 +246,7 @@ fn format_path(op: &OperationIr) -> (String, Vec<TokenStream>) {
         };
         template.push_str("{}");
         args.push(match op.path_params.iter().find(|p| p.wire == wire) {
+            Some(p) if op.param_from_content(&p.wire) => quote!(encode_path(body.event_type())),
             Some(p) if p.ty == Ty::String => {
                 let field = ident(&p.ident);
                 quote!(encode_path(#field))

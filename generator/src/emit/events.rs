@@ -77,7 +77,7 @@ fn event_content(events: &[EventIr]) -> TokenStream {
     });
     let encode_arms = events.iter().map(|e| {
         let variant = ident(&e.variant);
-        quote! { Self::#variant(content) => map.serialize_entry("content", content)?, }
+        quote! { EventContent::#variant(content) => content.serialize(serializer), }
     });
     quote! {
         /// An event's `type` and `content`: typed for every event type of the
@@ -114,12 +114,28 @@ fn event_content(events: &[EventIr]) -> TokenStream {
                 }
             }
 
-            /// The content as JSON, as it is sent (the body of a send or state request).
+            /// The content without its type, as a send or state request carries it.
+            pub fn content(&self) -> ContentOnly<'_> {
+                ContentOnly(self)
+            }
+
+            /// The content as JSON, without its type.
             pub fn to_json(&self) -> serde_json::Value {
-                serde_json::to_value(self)
-                    .ok()
-                    .and_then(|mut both| both.get_mut("content").map(serde_json::Value::take))
-                    .unwrap_or_default()
+                serde_json::to_value(self.content()).unwrap_or_default()
+            }
+        }
+
+        /// An [`EventContent`] written without its type: the body of a send or
+        /// state request, whose path names the type.
+        #[derive(Clone, Copy, Debug)]
+        pub struct ContentOnly<'a>(&'a EventContent);
+
+        impl serde::Serialize for ContentOnly<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self.0 {
+                    #(#encode_arms)*
+                    EventContent::Other { content, .. } => content.serialize(serializer),
+                }
             }
         }
 
@@ -128,10 +144,7 @@ fn event_content(events: &[EventIr]) -> TokenStream {
                 use serde::ser::SerializeMap;
                 let mut map = serializer.serialize_map(Some(2))?;
                 map.serialize_entry("type", self.event_type())?;
-                match self {
-                    #(#encode_arms)*
-                    Self::Other { content, .. } => map.serialize_entry("content", content)?,
-                }
+                map.serialize_entry("content", &self.content())?;
                 map.end()
             }
         }

@@ -376,7 +376,7 @@ pub(crate) fn ty_tokens(ty: &Ty, scope: &TokenStream) -> TokenStream {
             let name = ident(kind.type_name());
             quote!(crate::runtime::ids::#name)
         }
-        Ty::EventContent => quote!(crate::events::EventContent),
+        Ty::EventContent | Ty::EventContentBody => quote!(crate::events::EventContent),
         Ty::Lenient(inner) => {
             let inner = ty_tokens(inner, scope);
             quote!(crate::runtime::Lenient<#inner>)

@@ -162,7 +162,12 @@ fn arguments(op: &OperationIr, scope: &TokenStream) -> Vec<(proc_macro2::Ident, 
     if op.auth != Auth::None {
         args.push((format_ident!("auth"), quote!(Auth)));
     }
-    for p in &op.path_params {
+    // An event type the body's content carries is not passed twice.
+    for p in op
+        .path_params
+        .iter()
+        .filter(|p| !op.param_from_content(&p.wire))
+    {
         args.push((ident(&p.ident), ty_tokens(&p.ty, scope)));
     }
     if let Some(query) = &op.query_type {
@@ -244,7 +249,7 @@ fn caller(op: &OperationIr, trait_name: &str, types: &BTreeMap<String, TypeDef>)
             .map(|p| query_field(p, &declared, types));
         quote!(let query = types::#query_type { #(#fields)* };)
     });
-    let body = op.body.as_ref().map(|body| read_body(body, types));
+    let body = op.body.as_ref().map(|body| read_body(op, body, types));
     let args: Vec<_> = arguments(op, &TokenStream::new())
         .into_iter()
         .map(|(name, _)| name)
@@ -311,9 +316,20 @@ fn call_and_respond(op: &OperationIr, call: TokenStream) -> (TokenStream, TokenS
 
 /// The statement reading a body: bytes as they are, or JSON checked against
 /// the schema's rules and, for objects, refused unless it is an object.
-fn read_body(body: &BodyIr, types: &BTreeMap<String, TypeDef>) -> TokenStream {
+fn read_body(op: &OperationIr, body: &BodyIr, types: &BTreeMap<String, TypeDef>) -> TokenStream {
     if body.binary {
         return quote!(let body = request.binary(););
+    }
+    if let (Ty::EventContentBody, Some(content_type)) = (&body.ty, &op.content_type) {
+        // Typed by the event type of the path, read above.
+        let event_type = ident(&content_type.ident);
+        let required = body.required;
+        return quote! {
+            let body = crate::events::EventContent::from_parts(
+                #event_type,
+                serde_json::Value::Object(request.json_object(#required, &[])?),
+            );
+        };
     }
     let required = body.required;
     let rules = body_rules(&body.ty, types);
@@ -355,6 +371,8 @@ fn write_response(status: u16, ty: &Ty, binary: bool, value: TokenStream) -> Tok
     match ty {
         Ty::Unit => quote!(empty_response(#status)),
         _ if binary => quote!(binary_response(#status, #value)),
+        // The content alone: the caller asked for its type.
+        Ty::EventContentBody => quote!(json_response(#status, &#value.content())),
         _ => quote!(json_response(#status, &#value)),
     }
 }

@@ -46,8 +46,9 @@ pub struct FamilyIr {
 pub fn build(spec: &EventSpec) -> EventsIr {
     let mut graph = TypeGraph::new(&spec.components);
     graph.typed_events = true;
-    // The module's own enum; a schema titled so takes another name.
+    // The module's own types; a schema titled so takes another name.
     graph.reserve("EventContent");
+    graph.reserve("ContentOnly");
     let mut families: BTreeMap<String, FamilyIr> = BTreeMap::new();
     for event in spec.events.iter() {
         let Some(variant) = &event.variant else {

@@ -4,6 +4,7 @@
 //! traits and modules; which parameters go where; which responses are
 //! successes; how a request authenticates. The emitters only print it.
 
+mod event_bodies;
 pub mod events;
 pub mod examples;
 pub mod types;
@@ -19,6 +20,7 @@ use crate::model::{Api, Discriminator, Operation};
 use crate::names::{
     const_ident, is_keyword, local_ident, snake_case, type_ident, variant_ident, Scope,
 };
+pub use event_bodies::ContentType;
 use types::{Def, Ty, TypeDef, TypeGraph};
 
 pub struct ApiIr {
@@ -71,6 +73,8 @@ pub struct OperationIr {
     pub deprecated: bool,
     pub added_in: Option<String>,
     pub discriminator: Option<Discriminator>,
+    /// Where the body or the answer is an event content typed by a path parameter.
+    pub content_type: Option<ContentType>,
 }
 
 impl OperationIr {
@@ -238,6 +242,9 @@ pub fn build_with(api: &Api, typed_events: bool) -> ApiIr {
     let event_lists = types::envelopes(&graph.defs);
     for op in areas.values_mut().flat_map(|a| &mut a.operations) {
         op.lenient_event_lists(&event_lists);
+        if typed_events {
+            op.type_event_content();
+        }
     }
     ApiIr {
         module: module_name(&api.name),
@@ -407,6 +414,7 @@ fn operation(
             .get("x-addedInMatrixVersion")
             .and_then(|v| v.as_str().map(str::to_owned)),
         discriminator: op.discriminator.clone(),
+        content_type: None,
     }
 }
 

@@ -40,6 +40,10 @@ pub enum Ty {
     /// An event's `type` and `content` together, flattened into its envelope
     /// (the crate's `events::EventContent`).
     EventContent,
+    /// An event's content alone, its type named elsewhere (by a path
+    /// parameter): the body of a send or state request (also
+    /// `events::EventContent`, written without its type).
+    EventContentBody,
     /// An item decoded on its own: the typed value, or its JSON when it does not fit.
     Lenient(Box<Ty>),
     /// No body.

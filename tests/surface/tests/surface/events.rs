@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::harness::Surface;
 use crate::rooms::Room;
-use crate::world::{object, unique, User};
+use crate::world::{unique, User};
 
 /// The events `send` made, for the reads after it.
 pub struct Sent {
@@ -24,11 +24,10 @@ fn text_message(text: RoomMessageTextContent) -> EventContent {
 pub async fn send(s: &Surface, alice: &User, room: &Room) -> Option<Sent> {
     let c = &alice.client;
     let hello = text_message(RoomMessageTextContent::new("hello surface"));
-    let (kind, text) = (hello.event_type(), object(hello.to_json()));
     let root = s
         .json(
             "sendMessage",
-            c.send_message(&room.id, kind, &unique("txn"), &text),
+            c.send_message(&room.id, &unique("txn"), &hello),
         )
         .await?
         .event_id;
@@ -41,12 +40,12 @@ pub async fn send(s: &Surface, alice: &User, room: &Room) -> Option<Sent> {
     let reply = s
         .json(
             "sendMessage",
-            c.send_message(&room.id, kind, &unique("txn"), &object(reply.to_json())),
+            c.send_message(&room.id, &unique("txn"), &reply),
         )
         .await?
         .event_id;
     let txn = unique("txn");
-    let doomed = c.send_message(&room.id, kind, &txn, &text);
+    let doomed = c.send_message(&room.id, &txn, &hello);
     if let Some(doomed) = s.json("sendMessage", doomed).await {
         let why = types::RedactEventRequest {
             reason: Some("Testing".to_owned()),

@@ -6,6 +6,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use matrix_api::client_server::client::Client;
+use matrix_api::events::EventContent;
 use matrix_api::runtime::client::Error;
 use matrix_api::runtime::ids::ServerName;
 use serde::Serialize;
@@ -92,6 +93,16 @@ impl Surface {
             Encoded::Json(serde_json::to_value(v).expect("decoded values encode"))
         })
         .await
+    }
+
+    /// Calls an operation that answers with an event content, re-encoded
+    /// without its type (the answer does not carry it).
+    pub async fn content(
+        &self,
+        op: &str,
+        call: impl Future<Output = Result<EventContent, Error>>,
+    ) -> Option<EventContent> {
+        self.call(op, call, |v| Encoded::Json(v.to_json())).await
     }
 
     /// Calls an operation, re-encoding a success with `encode`. The first call

@@ -2,6 +2,7 @@
 //! the user directory, OpenID, pushers and push rules.
 
 use matrix_api::client_server::types;
+use matrix_api::events::EventContent;
 use serde_json::json;
 
 use crate::harness::Surface;
@@ -12,21 +13,19 @@ pub async fn run(s: &Surface, alice: &User, room: &Room) {
     let (c, me) = (&alice.client, &alice.id);
     // Some operations take the user and room IDs as plain strings.
     let (user, id) = (me.as_str(), room.id.as_str());
-    let data = object(json!({ "colour": "teal" }));
-    s.json(
-        "setAccountData",
-        c.set_account_data(user, "org.example.surface", &data),
-    )
-    .await;
-    s.json(
-        "getAccountData",
-        c.get_account_data(user, "org.example.surface"),
-    )
-    .await;
-    let set_in_room = c.set_account_data_per_room(user, id, "org.example.surface", &data);
+    // A type the spec does not define travels as it is.
+    let data = EventContent::Other {
+        event_type: "org.example.surface".to_owned(),
+        content: json!({ "colour": "teal" }),
+    };
+    s.json("setAccountData", c.set_account_data(user, &data))
+        .await;
+    let got = c.get_account_data(user, "org.example.surface");
+    s.content("getAccountData", got).await;
+    let set_in_room = c.set_account_data_per_room(user, id, &data);
     s.json("setAccountDataPerRoom", set_in_room).await;
     let in_room = c.get_account_data_per_room(user, id, "org.example.surface");
-    s.json("getAccountDataPerRoom", in_room).await;
+    s.content("getAccountDataPerRoom", in_room).await;
     let filter = types::DefineFilterRequest {
         event_fields: Some(vec!["content.body".to_owned()]),
         ..Default::default()

@@ -108,10 +108,9 @@ pub async fn read(s: &Surface, alice: &User, room: &Room) {
     let topic = EventContent::RoomTopic(Box::new(RoomTopicEventContent::new(
         "Still every operation once",
     )));
-    let body = object(topic.to_json());
     s.json(
         "setRoomStateWithKey",
-        c.set_room_state_with_key(&room.id, topic.event_type(), "", &body),
+        c.set_room_state_with_key(&room.id, "", &topic),
     )
     .await;
     s.json(
