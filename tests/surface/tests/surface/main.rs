@@ -19,6 +19,7 @@ mod proxy;
 mod report;
 mod rooms;
 mod table;
+mod typed;
 mod world;
 
 use harness::Surface;
@@ -80,4 +81,13 @@ async fn every_client_server_operation() {
     accounts::endings(&s).await;
 
     report::check(&s.outcomes());
+}
+
+/// Typed contents sent to Synapse come back as the same typed values.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typed_events_round_trip_through_synapse() {
+    let Some((synapse, _)) = peers() else {
+        return;
+    };
+    typed::run(&synapse).await;
 }
