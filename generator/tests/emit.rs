@@ -41,6 +41,7 @@ fn fixture_snapshots() {
         "alias",
         "binary",
         "collision",
+        "empty",
         "names",
         "one_of",
         "placeholder",
@@ -85,6 +86,22 @@ fn fixture_crate_compiles_and_passes_its_tests() {
     );
 }
 
+/// The check for a content typed by its path's event type, in the examples test.
+const CHECK_CONTENT: &str = r#"/// A content read by the event type of its path, then written without it.
+fn check_content(id: &str, event_type: &str, json: &str, failures: &mut Vec<String>) {
+    let expected: serde_json::Value = serde_json::from_str(json).unwrap();
+    let content = matrix_api::events::EventContent::from_parts(event_type.to_owned(), expected.clone());
+    if event_type.starts_with("m.") && matches!(content, matrix_api::events::EventContent::Other { .. }) {
+        failures.push(format!("{id}\tis not a typed {event_type} content"));
+    }
+    let back = content.to_json();
+    if let Some(diff) = difference(&without_nulls(expected), &without_nulls(back), String::new()) {
+        failures.push(format!("{id}\tchanges on the way back: {diff}"));
+    }
+}
+
+"#;
+
 /// A test file for the generated crate: every body example of the spec is read
 /// into its type and written back. `null` and an absent field are the same
 /// value to an optional field, so nulls are left out of the comparison.
@@ -92,6 +109,7 @@ fn examples_test(spec: &matrix_codegen::Spec, event_examples: &Path) -> (String,
     let mut checks = String::new();
     let mut count = 0;
     let mut check_event = "";
+    let mut check_content = "";
     if let Some(events) = &spec.events {
         let (event_checks, event_count) = common::event_examples::checks(events, event_examples);
         checks.push_str(&event_checks);
@@ -101,12 +119,28 @@ fn examples_test(spec: &matrix_codegen::Spec, event_examples: &Path) -> (String,
     for api in &spec.apis {
         let ir = matrix_codegen::ir::build_with(api, spec.events.is_some());
         for example in matrix_codegen::ir::examples::body_examples(api, &ir) {
-            let ty = matrix_codegen::emit::type_path(&example.ty, "matrix_api", &example.module);
             let json = serde_json::to_string(&example.json).unwrap();
-            checks.push_str(&format!(
-                "    check::<{ty}>({:?}, {json:?}, &mut failures);\n",
-                example.id
-            ));
+            if example.ty == matrix_codegen::ir::types::Ty::EventContentBody {
+                // A content alone, typed by the event type its path names.
+                let Some(event_type) = &example.event_type else {
+                    panic!(
+                        "{}: no example of the path's event type to read it by",
+                        example.id
+                    );
+                };
+                checks.push_str(&format!(
+                    "    check_content({:?}, {event_type:?}, {json:?}, &mut failures);\n",
+                    example.id
+                ));
+                check_content = CHECK_CONTENT;
+            } else {
+                let ty =
+                    matrix_codegen::emit::type_path(&example.ty, "matrix_api", &example.module);
+                checks.push_str(&format!(
+                    "    check::<{ty}>({:?}, {json:?}, &mut failures);\n",
+                    example.id
+                ));
+            }
             count += 1;
         }
     }
@@ -161,7 +195,7 @@ fn check<T: serde::de::DeserializeOwned + serde::Serialize>(id: &str, json: &str
     }}
 }}
 
-{check_event}
+{check_content}{check_event}
 #[test]
 fn examples_round_trip() {{
     let mut failures = Vec::new();

@@ -10,7 +10,8 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::{Binary, MatrixError};
+use super::Binary;
+pub use super::client_error::{AuthFlow, Error, InteractiveAuth};
 
 /// Everything but unreserved characters is escaped in a path segment, so that
 /// a room alias such as `#room:example.org` stays one segment.
@@ -23,62 +24,6 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 /// Escapes one path parameter.
 pub fn encode_path(value: &str) -> String {
     utf8_percent_encode(value, PATH_SEGMENT).to_string()
-}
-
-/// Why a call failed.
-#[derive(Debug)]
-pub enum Error {
-    /// The server answered with a Matrix error.
-    Matrix(MatrixError),
-    /// The request did not complete (connection refused, timeout, ...).
-    Transport(reqwest::Error),
-    /// The server answered, but not in a form the spec declares.
-    Decode { status: u16, message: String },
-    /// The operation needs an access token and the client has none.
-    MissingToken,
-}
-
-impl Error {
-    /// The Matrix error code, if the server sent one.
-    pub fn errcode(&self) -> Option<&str> {
-        match self {
-            Error::Matrix(e) => Some(e.errcode()),
-            _ => None,
-        }
-    }
-
-    /// The HTTP status, if the server answered.
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Error::Matrix(e) => Some(e.status),
-            Error::Decode { status, .. } => Some(*status),
-            Error::Transport(e) => e.status().map(|s| s.as_u16()),
-            Error::MissingToken => None,
-        }
-    }
-}
-
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Error::Matrix(e) => write!(f, "the server answered {e}"),
-            Error::Transport(e) => write!(f, "the request failed: {e}"),
-            Error::Decode { status, message } => {
-                write!(f, "unexpected response (HTTP {status}): {message}")
-            }
-            Error::MissingToken => f.write_str("this operation needs an access token"),
-        }
-    }
-}
-
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::Matrix(e) => Some(e),
-            Error::Transport(e) => Some(e),
-            _ => None,
-        }
-    }
 }
 
 /// Retrying after 429 `M_LIMIT_EXCEEDED`: off unless asked for.
@@ -155,10 +100,7 @@ impl Call {
     }
 
     pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Result<Self, Error> {
-        let bytes = serde_json::to_vec(body).map_err(|e| Error::Decode {
-            status: 0,
-            message: format!("cannot encode the request body: {e}"),
-        })?;
+        let bytes = serde_json::to_vec(body).map_err(Error::Encode)?;
         self.body = Some(("application/json".to_owned(), bytes));
         Ok(self)
     }
@@ -193,9 +135,9 @@ impl RawResponse {
 
     /// A success status the spec does not declare.
     pub fn unexpected(&self) -> Error {
-        Error::Decode {
+        Error::UndeclaredStatus {
             status: self.status,
-            message: "a status the spec does not declare".to_owned(),
+            body: String::from_utf8_lossy(&self.body).into_owned(),
         }
     }
 }
@@ -263,8 +205,7 @@ impl Client {
         &self.base_url
     }
 
-    /// Sends a call. Statuses of 400 and above come back as [`Error::Matrix`]
-    /// (or [`Error::Decode`] when the body is not a Matrix error).
+    /// Sends a call. Statuses of 400 and above come back as errors: see [`Error::from_answer`].
     pub async fn send(&self, call: Call) -> Result<RawResponse, Error> {
         let (token, in_query) = match call.auth {
             AuthMode::None => (
@@ -324,16 +265,7 @@ impl Client {
                     body,
                 });
             }
-            let error = match serde_json::from_slice(&body) {
-                Ok(body) => Error::Matrix(MatrixError {
-                    status,
-                    body: Box::new(body),
-                }),
-                Err(_) => Error::Decode {
-                    status,
-                    message: String::from_utf8_lossy(&body).into_owned(),
-                },
-            };
+            let error = Error::from_answer(status, &body);
             let wait = match (&error, self.retry) {
                 (Error::Matrix(e), Some(policy))
                     if status == 429 && attempt < policy.max_retries =>

@@ -8,6 +8,8 @@ mod lenient;
 
 #[cfg(feature = "client")]
 pub mod client;
+#[cfg(feature = "client")]
+mod client_error;
 #[cfg(feature = "server")]
 mod serve;
 #[cfg(feature = "server")]

@@ -40,6 +40,10 @@ const RUNTIME: &[(&str, &str)] = &[
     ("serve.rs", include_str!("../../runtime/serve.rs")),
     ("validate.rs", include_str!("../../runtime/validate.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
+    (
+        "client_error.rs",
+        include_str!("../../runtime/client_error.rs"),
+    ),
     ("lenient.rs", include_str!("../../runtime/lenient.rs")),
 ];
 

@@ -17,6 +17,9 @@ pub struct BodyExample {
     /// The module whose `types` the type lives in.
     pub module: String,
     pub json: serde_json::Value,
+    /// For an event content typed by a path parameter: that parameter's
+    /// example, the event type the example shows a content of.
+    pub event_type: Option<String>,
 }
 
 /// Every example of every JSON body of `api` whose type is not raw bytes or empty.
@@ -27,6 +30,11 @@ pub fn body_examples(api: &Api, ir: &ApiIr) -> Vec<BodyExample> {
             continue;
         };
         let base = format!("{}/{}", ir.module, op_ir.id);
+        let event_type = op_ir
+            .content_type
+            .as_ref()
+            .and_then(|c| path_example(op, &c.wire));
+        let first = out.len();
         if let (Some(body), Some(ReferenceOr::Item(request))) =
             (&op_ir.body, &op.operation.request_body)
         {
@@ -60,6 +68,11 @@ pub fn body_examples(api: &Api, ir: &ApiIr) -> Vec<BodyExample> {
                 ));
             }
         }
+        for example in &mut out[first..] {
+            if example.ty == Ty::EventContentBody {
+                example.event_type.clone_from(&event_type);
+            }
+        }
     }
     out.retain(|e| !matches!(e.ty, Ty::Unit | Ty::Bytes));
     out
@@ -71,7 +84,24 @@ fn example(id: String, ty: &Ty, module: &str, json: serde_json::Value) -> BodyEx
         ty: ty.clone(),
         module: module.to_owned(),
         json,
+        event_type: None,
     }
+}
+
+/// The example value of a path parameter, if it is a string.
+fn path_example(op: &crate::model::Operation, wire: &str) -> Option<String> {
+    op.operation.parameters.iter().find_map(|p| match p {
+        ReferenceOr::Item(p @ openapiv3::Parameter::Path { .. })
+            if p.parameter_data_ref().name == wire =>
+        {
+            p.parameter_data_ref()
+                .example
+                .as_ref()?
+                .as_str()
+                .map(str::to_owned)
+        }
+        _ => None,
+    })
 }
 
 /// The type of the success body with `status`, if it is JSON.

@@ -4,6 +4,7 @@
 //! traits and modules; which parameters go where; which responses are
 //! successes; how a request authenticates. The emitters only print it.
 
+mod bodies;
 mod event_bodies;
 pub mod events;
 pub mod examples;
@@ -11,15 +12,13 @@ pub mod types;
 
 use std::collections::BTreeMap;
 
-use openapiv3::{
-    Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody, Response, SecurityScheme,
-    StatusCode,
-};
+use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, SecurityScheme, StatusCode};
 
 use crate::model::{Api, Discriminator, Operation};
 use crate::names::{
     const_ident, is_keyword, local_ident, snake_case, type_ident, variant_ident, Scope,
 };
+use bodies::{request_body, response_body};
 pub use event_bodies::ContentType;
 use types::{Def, Ty, TypeDef, TypeGraph};
 
@@ -440,47 +439,6 @@ fn strip_option(ty: Ty) -> Ty {
     match ty {
         Ty::Option(inner) => *inner,
         other => other,
-    }
-}
-
-fn request_body(body: &RequestBody, graph: &mut TypeGraph, prefix: &str) -> BodyIr {
-    let json = body
-        .content
-        .iter()
-        .find(|(media, _)| media.as_str() == "application/json" || media.ends_with("+json"));
-    match json {
-        Some((_, media)) => BodyIr {
-            ty: media.schema.as_ref().map_or(Ty::JsonObject, |schema| {
-                strip_option(graph.ty(schema, &format!("{prefix}Request")))
-            }),
-            required: body.required,
-            binary: false,
-        },
-        None => BodyIr {
-            ty: Ty::Bytes,
-            required: body.required,
-            binary: true,
-        },
-    }
-}
-
-fn response_body(response: &Response, graph: &mut TypeGraph, place: &str) -> (Ty, bool) {
-    if response.content.is_empty() {
-        return (Ty::Unit, false);
-    }
-    let json = response
-        .content
-        .iter()
-        .find(|(media, _)| media.as_str() == "application/json" || media.ends_with("+json"));
-    match json {
-        Some((_, media)) => {
-            let ty = media
-                .schema
-                .as_ref()
-                .map_or(Ty::Json, |schema| strip_option(graph.ty(schema, place)));
-            (ty, false)
-        }
-        None => (Ty::Bytes, true),
     }
 }
 

@@ -54,11 +54,8 @@ async fn devices(s: &Surface, alice: &User) {
     s.call(
         "updateDevice",
         alice.client.update_device(&second.device, &rename),
-        |answer| match answer {
-            types::UpdateDeviceResponse::Ok(map) | types::UpdateDeviceResponse::Created(map) => {
-                crate::harness::Encoded::Json(map.clone().into())
-            }
-        },
+        // Both answers are declared as `{}`: unit variants, encoded as `()` is.
+        |_| crate::harness::Encoded::Json(serde_json::Value::Null),
     )
     .await;
     let one = types::DeleteDeviceRequest {

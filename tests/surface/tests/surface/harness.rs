@@ -114,16 +114,13 @@ impl Surface {
         encode: impl FnOnce(&T) -> Encoded,
     ) -> Option<T> {
         self.proxy.clear();
-        let result = match tokio::time::timeout(CALL_TIMEOUT, call).await {
-            Ok(result) => result,
-            Err(_) => Err(Error::Decode {
-                status: 0,
-                message: format!("no answer within {CALL_TIMEOUT:?}"),
-            }),
-        };
-        let (outcome, value) = match result {
-            Ok(value) => (self.compare(encode(&value)), Some(value)),
-            Err(Error::Matrix(e)) => (
+        let (outcome, value) = match tokio::time::timeout(CALL_TIMEOUT, call).await {
+            Err(_) => (
+                Outcome::Failed(format!("no answer within {CALL_TIMEOUT:?}")),
+                None,
+            ),
+            Ok(Ok(value)) => (self.compare(encode(&value)), Some(value)),
+            Ok(Err(Error::Matrix(e))) => (
                 Outcome::Matrix {
                     status: e.status,
                     errcode: e.body.errcode.clone(),
@@ -131,8 +128,8 @@ impl Surface {
                 },
                 None,
             ),
-            Err(Error::Decode { status, .. }) if status >= 400 => (Outcome::Http(status), None),
-            Err(other) => (Outcome::Failed(other.to_string()), None),
+            Ok(Err(Error::Http { status, .. })) => (Outcome::Http(status), None),
+            Ok(Err(other)) => (Outcome::Failed(other.to_string()), None),
         };
         self.outcomes
             .lock()
@@ -154,6 +151,11 @@ impl Surface {
                 }
             }
             Encoded::Json(value) => match serde_json::from_slice::<Value>(&raw) {
+                // `()`, the type of an answer declared as `{}`: any field is dropped.
+                Ok(raw) if value.is_null() && raw.is_object() => {
+                    let empty = Value::Object(Default::default());
+                    diff("", &raw, &empty, &mut dropped, &mut changed);
+                }
                 Ok(raw) => diff("", &raw, &value, &mut dropped, &mut changed),
                 Err(_) => {
                     changed.insert("(the body is not JSON)".to_owned());

@@ -7,6 +7,7 @@
 //! fails when an outcome differs from the table, in either direction.
 
 mod accounts;
+mod challenge;
 mod events;
 mod harness;
 mod identity;
@@ -90,4 +91,14 @@ async fn typed_events_round_trip_through_synapse() {
         return;
     };
     typed::run(&synapse).await;
+}
+
+/// A 401 that asks for interactive authentication is `Error::InteractiveAuth`,
+/// answered with the session it opened.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interactive_auth_is_its_own_error() {
+    let Some((synapse, _)) = peers() else {
+        return;
+    };
+    challenge::run(&synapse).await;
 }
