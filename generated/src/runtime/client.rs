@@ -150,6 +150,8 @@ pub struct Client {
     access_token: Option<String>,
     /// Whether the token also goes with operations whose spec names no security.
     token_on_open_calls: bool,
+    /// Sent as `user_id` with every call: the user an application service acts as.
+    asserted_user: Option<String>,
     retry: Option<RetryPolicy>,
 }
 
@@ -161,6 +163,7 @@ impl Client {
             http: reqwest::Client::new(),
             access_token: None,
             token_on_open_calls: true,
+            asserted_user: None,
             retry: None,
         }
     }
@@ -195,6 +198,20 @@ impl Client {
         self.access_token.as_deref()
     }
 
+    /// Acts as `user_id` on every call (the `user_id` query parameter), as an
+    /// application service does for the users in its namespace; its token is
+    /// the access token. The client is cheap to clone, so a bridge keeps one
+    /// client and calls `client.clone().with_asserted_user(..)` per user, as
+    /// it would `with_access_token` for a call under another token.
+    pub fn with_asserted_user(mut self, user_id: impl Into<String>) -> Self {
+        self.asserted_user = Some(user_id.into());
+        self
+    }
+
+    pub fn asserted_user(&self) -> Option<&str> {
+        self.asserted_user.as_deref()
+    }
+
     /// Retries calls answered with 429, waiting as the server asks (capped).
     pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
@@ -221,6 +238,13 @@ impl Client {
             ),
         };
         let mut query = call.query.clone();
+        // An operation with its own `user_id` parameter (appservice queries)
+        // says whom it asks about: the assertion does not override it.
+        if let Some(user) = &self.asserted_user {
+            if !query.iter().any(|(name, _)| name == "user_id") {
+                query.push(("user_id".to_owned(), user.clone()));
+            }
+        }
         if let (Some(token), true) = (token, in_query) {
             query.push(("access_token".to_owned(), token.to_owned()));
         }

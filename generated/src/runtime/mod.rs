@@ -34,6 +34,10 @@ pub struct Binary {
 pub struct Auth {
     /// From `Authorization: Bearer <token>`, else the `access_token` query parameter.
     pub access_token: Option<String>,
+    /// The `user_id` query parameter: an application service acting as one of
+    /// its users. Only meaningful with an application service's token, which
+    /// the implementation must check before it believes it.
+    pub asserted_user: Option<String>,
 }
 
 /// Whether an operation needs an access token.

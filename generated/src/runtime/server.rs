@@ -64,13 +64,16 @@ impl RequestParts {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(|t| t.trim().to_owned());
-        let access_token = bearer.or_else(|| {
+        let query = |name: &str| {
             self.query
                 .iter()
-                .find(|(k, _)| k == "access_token")
+                .find(|(k, _)| k == name)
                 .map(|(_, v)| v.clone())
-        });
-        Auth { access_token }
+        };
+        Auth {
+            access_token: bearer.or_else(|| query("access_token")),
+            asserted_user: query("user_id"),
+        }
     }
 
     /// Like [`auth`](Self::auth), but 401 `M_MISSING_TOKEN` without a token.

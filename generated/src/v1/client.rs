@@ -48,6 +48,13 @@ impl Client {
             inner: self.inner.with_token_on_open_calls(send),
         }
     }
+    /// Acts as `user_id` on every call, as an application service does
+    /// (see the runtime's client).
+    pub fn with_asserted_user(self, user_id: impl Into<String>) -> Self {
+        Client {
+            inner: self.inner.with_asserted_user(user_id),
+        }
+    }
     /// Retries calls answered with 429 `M_LIMIT_EXCEEDED`, as the server asks.
     pub fn with_retry(self, policy: RetryPolicy) -> Self {
         Client {

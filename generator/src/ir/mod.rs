@@ -183,6 +183,7 @@ const CLIENT_METHODS: &[&str] = &[
     "set_access_token",
     "access_token",
     "with_token_on_open_calls",
+    "with_asserted_user",
     "with_retry",
     "runtime",
 ];

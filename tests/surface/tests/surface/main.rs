@@ -7,6 +7,7 @@
 //! fails when an outcome differs from the table, in either direction.
 
 mod accounts;
+mod bridge;
 mod challenge;
 mod events;
 mod harness;
@@ -101,4 +102,13 @@ async fn interactive_auth_is_its_own_error() {
         return;
     };
     challenge::run(&synapse).await;
+}
+
+/// An application service registers its users and acts as them (`user_id`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bridge_registers_and_acts_as_its_users() {
+    let Some((synapse, _)) = peers() else {
+        return;
+    };
+    bridge::run(&synapse).await;
 }
