@@ -113,10 +113,25 @@ impl Call {
 pub struct RawResponse {
     pub status: u16,
     content_type: String,
+    headers: reqwest::header::HeaderMap,
     body: Vec<u8>,
 }
 
 impl RawResponse {
+    /// A header the spec declares for the answer, if it came as text.
+    pub fn header(&self, name: &str) -> Option<String> {
+        let value = self.headers.get(name)?;
+        value.to_str().ok().map(str::to_owned)
+    }
+
+    /// A header the spec declares required: its absence is a broken answer.
+    pub fn required_header(&self, name: &str) -> Result<String, Error> {
+        self.header(name).ok_or_else(|| Error::Decode {
+            status: self.status,
+            message: format!("the `{name}` header is missing"),
+        })
+    }
+
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
         serde_json::from_slice(&self.body).map_err(|e| Error::Decode {
             status: self.status,
@@ -155,10 +170,17 @@ pub struct Client {
 
 impl Client {
     /// A client for the server at `base_url` (`https://matrix.example.org`).
+    ///
+    /// Redirects are not followed: where the spec declares one (SSO, media),
+    /// its `Location` is the answer.
     pub fn new(base_url: impl Into<String>) -> Self {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_default();
         Client {
             base_url: base_url.into().trim_end_matches('/').to_owned(),
-            http: reqwest::Client::new(),
+            http,
             access_token: None,
             token_on_open_calls: true,
             asserted_user: None,
@@ -166,7 +188,9 @@ impl Client {
         }
     }
 
-    /// Uses a configured `reqwest::Client` (timeouts, proxies, TLS).
+    /// Uses a configured `reqwest::Client` (timeouts, proxies, TLS). Build it
+    /// with `redirect(Policy::none())` for the operations whose answer is a
+    /// redirect: one that follows them answers those with an undeclared 200.
     pub fn with_http_client(mut self, http: reqwest::Client) -> Self {
         self.http = http;
         self
@@ -279,11 +303,13 @@ impl Client {
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or_default()
                 .to_owned();
+            let headers = response.headers().clone();
             let body = response.bytes().await.map_err(Error::Transport)?.to_vec();
             if status < 400 {
                 return Ok(RawResponse {
                     status,
                     content_type,
+                    headers,
                     body,
                 });
             }

@@ -237,6 +237,20 @@ fn tree_compiles(tree: &str, api: &str, root: &str) {
         &files,
         &["doc", "--quiet", "--no-deps", "--all-features"],
     );
+    // The crate as a downstream user lints it (the examples test is ours).
+    cargo_in_generated(
+        tree,
+        &files,
+        &[
+            "clippy",
+            "--quiet",
+            "--all-features",
+            "--lib",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    );
     let failures: std::collections::BTreeMap<String, String> = stdout
         .lines()
         .filter_map(|l| l.strip_prefix("FAILURE "))

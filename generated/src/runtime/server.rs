@@ -322,6 +322,17 @@ pub fn empty_response(status: u16) -> Response {
     }
 }
 
+/// `response` with a header the spec declares for it, when there is a value
+/// that HTTP can carry.
+pub fn with_header(mut response: Response, name: &str, value: Option<&str>) -> Response {
+    let name = header::HeaderName::from_bytes(name.as_bytes());
+    let value = value.map(HeaderValue::from_str);
+    if let (Ok(name), Some(Ok(value))) = (name, value) {
+        response.headers_mut().insert(name, value);
+    }
+    response
+}
+
 pub fn binary_response(status: u16, body: Binary) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
     let content_type = HeaderValue::from_str(&body.content_type)

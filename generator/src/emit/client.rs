@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::{ident, op_docs, ty_tokens};
 use crate::ir::types::Ty;
-use crate::ir::{ApiIr, Auth, OperationIr, ResponseType};
+use crate::ir::{ApiIr, Auth, Headers, OperationIr, ResponseType};
 use crate::routes::Segment;
 
 pub fn emit(api: &ApiIr) -> TokenStream {
@@ -175,7 +175,19 @@ fn method(op: &OperationIr) -> TokenStream {
     });
     let response_ty = ty_tokens(&op.response_type.rust_ty(), &scope);
     let arms = match &op.response_type {
-        ResponseType::Single { status, ty, binary } => {
+        ResponseType::Single {
+            status,
+            ty,
+            binary,
+            headers: Some(headers),
+        } => {
+            let (body, answer) = with_headers(ty, *binary, headers);
+            let status = Literal::u16_unsuffixed(*status);
+            quote!(#status => { #body Ok(#answer) })
+        }
+        ResponseType::Single {
+            status, ty, binary, ..
+        } => {
             let value = match (ty, &op.content_type) {
                 // Read as the type that was asked for.
                 (Ty::EventContentBody, Some(content_type)) => {
@@ -195,6 +207,13 @@ fn method(op: &OperationIr) -> TokenStream {
                 let variant = ident(&v.name);
                 let value = read_body(&v.ty, v.binary);
                 let status = Literal::u16_unsuffixed(v.status);
+                if let Some(headers) = &v.headers {
+                    let (body, answer) = with_headers(&v.ty, v.binary, headers);
+                    return quote!(#status => {
+                        #body
+                        Ok(types::#name::#variant(Box::new(#answer)))
+                    });
+                }
                 match v.ty {
                     Ty::Unit => quote!(#status => Ok(types::#name::#variant),),
                     Ty::Named(_) => {
@@ -222,6 +241,31 @@ fn method(op: &OperationIr) -> TokenStream {
             }
         }
     }
+}
+
+/// Reads an answer with declared headers: the statement reading its body
+/// (none for an empty one) and the expression of the answer struct.
+fn with_headers(ty: &Ty, binary: bool, headers: &Headers) -> (TokenStream, TokenStream) {
+    let name = ident(&headers.name);
+    let body = match ty {
+        Ty::Unit => None,
+        _ if binary => Some(quote!(let body = response.binary();)),
+        _ => Some(quote!(let body = response.json()?;)),
+    };
+    let body_field = body.is_some().then(|| quote!(body,));
+    let fields = headers.fields.iter().map(|h| {
+        let field = ident(&h.ident);
+        let wire = &h.wire;
+        if h.required {
+            quote!(#field: response.required_header(#wire)?,)
+        } else {
+            quote!(#field: response.header(#wire),)
+        }
+    });
+    (
+        body.unwrap_or_default(),
+        quote!(types::#name { #body_field #(#fields)* }),
+    )
 }
 
 fn read_body(ty: &Ty, binary: bool) -> TokenStream {

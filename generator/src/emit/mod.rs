@@ -307,7 +307,9 @@ fn separate_items(code: &str) -> String {
     let mut out = String::with_capacity(code.len() + code.len() / 20);
     let mut previous = "";
     for line in code.lines() {
-        let item_ended = previous == "}" || (previous.ends_with(';') && !previous.starts_with(' '));
+        // A doc line may end in `;` too: only code ends an item.
+        let item_ended =
+            previous == "}" || (previous.ends_with(';') && !previous.starts_with([' ', '/']));
         let after_module_docs = previous.starts_with("//!") && !line.starts_with("//!");
         let starts_item = !line.starts_with(' ') && !line.is_empty() && line != "}";
         let same_kind_use = previous.starts_with("use ") && line.starts_with("use ");
@@ -407,7 +409,16 @@ pub(crate) fn ty_tokens(ty: &Ty, scope: &TokenStream) -> TokenStream {
 
 #[cfg(test)]
 mod tests {
-    use super::NOT_IDENTS;
+    use super::{separate_items, NOT_IDENTS};
+
+    #[test]
+    fn items_are_separated_but_doc_comments_are_not_split() {
+        let code = "use a::b;\nuse c::d;\nconst X: u8 = 1;\n/// A doc line that ends in code;\n/// and goes on.\nstruct S;\nfn f() {}\n";
+        assert_eq!(
+            separate_items(code),
+            "use a::b;\nuse c::d;\n\nconst X: u8 = 1;\n\n/// A doc line that ends in code;\n/// and goes on.\nstruct S;\n\nfn f() {}\n"
+        );
+    }
 
     #[test]
     fn the_words_refused_as_identifiers_are_the_ones_syn_refuses() {

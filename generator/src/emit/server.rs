@@ -15,7 +15,7 @@ mod rules;
 
 use super::{docs, ident, op_docs, ty_tokens};
 use crate::ir::types::{Ty, TypeDef};
-use crate::ir::{ApiIr, Auth, BodyIr, OperationIr, ParamIr, ResponseType};
+use crate::ir::{ApiIr, Auth, BodyIr, Headers, OperationIr, ParamIr, ResponseType};
 use routes::routes;
 use rules::{body_rules, enum_values, is_object};
 
@@ -106,6 +106,10 @@ fn imports(api: &ApiIr) -> TokenStream {
             }
         })
         .collect();
+    let has_headers = ops.iter().any(|op| match &op.response_type {
+        ResponseType::Single { headers, .. } => headers.is_some(),
+        ResponseType::Enum { variants, .. } => variants.iter().any(|v| v.headers.is_some()),
+    });
     let has_path = ops.iter().any(|op| op.path.contains('{'));
     let has_rules = ops
         .iter()
@@ -117,6 +121,9 @@ fn imports(api: &ApiIr) -> TokenStream {
     }
     if has_rules {
         helpers.push(quote!(Rule));
+    }
+    if has_headers {
+        helpers.push(quote!(with_header));
     }
     if responses.iter().any(|(_, binary)| *binary) {
         helpers.push(quote!(binary_response));
@@ -276,13 +283,24 @@ fn call_and_respond(op: &OperationIr, call: TokenStream) -> (TokenStream, TokenS
     match &op.response_type {
         ResponseType::Single {
             status,
+            ty,
+            binary,
+            headers: Some(headers),
+        } => (
+            quote!(let response = #call;),
+            write_answer(*status, ty, *binary, headers, quote!(response)),
+        ),
+        ResponseType::Single {
+            status,
             ty: Ty::Unit,
             ..
         } => (
             quote!(#call;),
             write_response(*status, &Ty::Unit, false, quote!()),
         ),
-        ResponseType::Single { status, ty, binary } => (
+        ResponseType::Single {
+            status, ty, binary, ..
+        } => (
             quote!(let response = #call;),
             write_response(*status, ty, *binary, quote!(response)),
         ),
@@ -290,6 +308,13 @@ fn call_and_respond(op: &OperationIr, call: TokenStream) -> (TokenStream, TokenS
             let name = ident(name);
             let arms = variants.iter().map(|v| {
                 let variant = ident(&v.name);
+                if let Some(headers) = &v.headers {
+                    let write = write_answer(v.status, &v.ty, v.binary, headers, quote!(answer));
+                    return quote!(types::#name::#variant(answer) => {
+                        let answer = *answer;
+                        #write
+                    });
+                }
                 match v.ty {
                     Ty::Unit => {
                         let write = write_response(v.status, &v.ty, false, quote!());
@@ -364,6 +389,28 @@ fn query_field(p: &ParamIr, declared: &[&str], types: &BTreeMap<String, TypeDef>
     } else {
         quote!(#field: request.query(#wire)?,)
     }
+}
+
+/// Writes an answer struct: its body as any answer's, then its headers.
+fn write_answer(
+    status: u16,
+    ty: &Ty,
+    binary: bool,
+    headers: &Headers,
+    answer: TokenStream,
+) -> TokenStream {
+    let mut written = write_response(status, ty, binary, quote!(#answer.body));
+    for header in &headers.fields {
+        let field = ident(&header.ident);
+        let wire = &header.wire;
+        let value = if header.required {
+            quote!(Some(#answer.#field.as_str()))
+        } else {
+            quote!(#answer.#field.as_deref())
+        };
+        written = quote!(with_header(#written, #wire, #value));
+    }
+    written
 }
 
 fn write_response(status: u16, ty: &Ty, binary: bool, value: TokenStream) -> TokenStream {

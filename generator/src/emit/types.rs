@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::{docs, ident, ty_tokens};
 use crate::ir::types::{Def, Field, Ty, TypeDef};
-use crate::ir::{ApiIr, ResponseType, StatusVariant};
+use crate::ir::{ApiIr, Headers, ResponseType, StatusVariant};
 
 pub fn emit(api: &ApiIr) -> TokenStream {
     let defs = api.types.values().map(type_def);
@@ -51,11 +51,71 @@ pub fn emit(api: &ApiIr) -> TokenStream {
                 pub struct #name { #(#fields)* }
             })
         });
+    let answers = api.areas.iter().flat_map(|a| &a.operations).flat_map(|op| {
+        let answers: Vec<(u16, &Ty, bool, &Headers)> = match &op.response_type {
+            ResponseType::Single {
+                status,
+                ty,
+                binary,
+                headers: Some(headers),
+            } => vec![(*status, ty, *binary, headers)],
+            ResponseType::Single { .. } => Vec::new(),
+            ResponseType::Enum { variants, .. } => variants
+                .iter()
+                .filter_map(|v| Some((v.status, &v.ty, v.binary, v.headers.as_ref()?)))
+                .collect(),
+        };
+        answers
+            .into_iter()
+            .map(|(status, ty, binary, headers)| answer(&op.id, status, ty, binary, headers))
+    });
     quote! {
         //! Request and response types.
         #(#defs)*
         #(#queries)*
         #(#responses)*
+        #(#answers)*
+    }
+}
+
+/// The struct of an answer with declared headers: its body (if any) and one
+/// field per header. Headers are not JSON: no serde.
+fn answer(op_id: &str, status: u16, ty: &Ty, binary: bool, headers: &Headers) -> TokenStream {
+    let name = ident(&headers.name);
+    let doc = docs(&format!(
+        "The HTTP {status} answer of `{op_id}`: its body and the headers the spec declares."
+    ));
+    let body = match ty {
+        Ty::Unit => None,
+        _ => {
+            let ty = if binary {
+                quote!(crate::runtime::Binary)
+            } else {
+                ty_tokens(ty, &TokenStream::new())
+            };
+            Some(quote! {
+                /// The body.
+                pub body: #ty,
+            })
+        }
+    };
+    let fields = headers.fields.iter().map(|h| {
+        let field = ident(&h.ident);
+        let doc = docs(&match &h.docs {
+            Some(text) => format!("`{}`: {text}", h.wire),
+            None => format!("The `{}` header.", h.wire),
+        });
+        let ty = if h.required {
+            quote!(String)
+        } else {
+            quote!(Option<String>)
+        };
+        quote! { #doc pub #field: #ty, }
+    });
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq)]
+        pub struct #name { #body #(#fields)* }
     }
 }
 
@@ -291,7 +351,7 @@ fn response_enum(name: &str, variants: &[StatusVariant], op_id: &str) -> TokenSt
             format!("HTTP {}: {description}", v.status)
         };
         let doc = docs(&doc);
-        match &v.ty {
+        match &v.rust_ty() {
             Ty::Unit => quote! { #doc #variant, },
             other => {
                 let ty = boxed_if_named(other, &TokenStream::new());

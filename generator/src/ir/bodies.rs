@@ -9,6 +9,57 @@ use openapiv3::{MediaType, ReferenceOr, RequestBody, Response, SchemaKind, Type}
 
 use super::types::{Ty, TypeGraph};
 use super::{strip_option, BodyIr};
+use crate::names::{local_ident, Scope};
+
+/// The headers a success answer declares, and the struct that carries them
+/// beside its body (`{prefix}Answer`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Headers {
+    pub name: String,
+    pub fields: Vec<HeaderIr>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeaderIr {
+    /// As the spec names it (`Content-Disposition`).
+    pub wire: String,
+    pub ident: String,
+    pub required: bool,
+    pub docs: Option<String>,
+}
+
+/// The declared headers of a success answer, if it has any worth a field:
+/// the `Content-Type` of a binary body is already in [`Ty::Bytes`]'s value.
+pub(super) fn response_headers(
+    response: &Response,
+    binary: bool,
+    graph: &mut TypeGraph,
+    name: &str,
+) -> Option<Headers> {
+    // `body` is the field of the answer's body.
+    let mut idents = Scope::reserving(&["body"]);
+    let fields: Vec<HeaderIr> = response
+        .headers
+        .iter()
+        .filter(|(wire, _)| !(binary && wire.eq_ignore_ascii_case("content-type")))
+        .map(|(wire, header)| {
+            let (required, docs) = match header {
+                ReferenceOr::Item(header) => (header.required, header.description.clone()),
+                ReferenceOr::Reference { .. } => (false, None),
+            };
+            HeaderIr {
+                wire: wire.clone(),
+                ident: idents.claim(&local_ident(wire), "_"),
+                required,
+                docs,
+            }
+        })
+        .collect();
+    (!fields.is_empty()).then(|| Headers {
+        name: graph.reserve(name),
+        fields,
+    })
+}
 
 pub(super) fn request_body(body: &RequestBody, graph: &mut TypeGraph, prefix: &str) -> BodyIr {
     let json = body

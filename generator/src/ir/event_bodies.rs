@@ -53,7 +53,10 @@ impl OperationIr {
         if self.method != "get" {
             return;
         }
-        let ResponseType::Single { ty, binary, status } = &mut self.response_type else {
+        let ResponseType::Single {
+            ty, binary, status, ..
+        } = &mut self.response_type
+        else {
             return;
         };
         if *binary || *ty != Ty::JsonObject {

@@ -111,6 +111,7 @@ fn success_ty(response: &ResponseType, status: u16) -> Option<Ty> {
             status: s,
             ty,
             binary: false,
+            ..
         } if *s == status => Some(ty.clone()),
         ResponseType::Enum { variants, .. } => variants
             .iter()

@@ -18,7 +18,8 @@ use crate::model::{Api, Discriminator, Operation};
 use crate::names::{
     const_ident, is_keyword, local_ident, snake_case, type_ident, variant_ident, Scope,
 };
-use bodies::{request_body, response_body};
+use bodies::{request_body, response_body, response_headers};
+pub use bodies::{HeaderIr, Headers};
 pub use event_bodies::ContentType;
 use types::{Def, Ty, TypeDef, TypeGraph};
 
@@ -132,11 +133,17 @@ pub struct ResponseIr {
     pub ty: Ty,
     pub binary: bool,
     pub description: String,
+    pub headers: Option<Headers>,
 }
 
 pub enum ResponseType {
     /// One success status.
-    Single { status: u16, ty: Ty, binary: bool },
+    Single {
+        status: u16,
+        ty: Ty,
+        binary: bool,
+        headers: Option<Headers>,
+    },
     /// Several success statuses: an enum with a variant per status.
     Enum {
         name: String,
@@ -152,11 +159,26 @@ pub struct StatusVariant {
     pub ty: Ty,
     pub binary: bool,
     pub description: String,
+    pub headers: Option<Headers>,
+}
+
+impl StatusVariant {
+    /// The variant's payload: the body, or the body and headers together.
+    pub fn rust_ty(&self) -> Ty {
+        match &self.headers {
+            Some(headers) => Ty::Named(headers.name.clone()),
+            None => self.ty.clone(),
+        }
+    }
 }
 
 impl ResponseType {
     pub fn rust_ty(&self) -> Ty {
         match self {
+            ResponseType::Single {
+                headers: Some(headers),
+                ..
+            } => Ty::Named(headers.name.clone()),
             ResponseType::Single { ty, .. } => ty.clone(),
             ResponseType::Enum { name, .. } => Ty::Named(name.clone()),
         }
@@ -354,12 +376,20 @@ fn operation(
             (true, None) => response_body(response, graph, &format!("{prefix}Response")),
             (true, Some(_)) => response_body(response, graph, &format!("{prefix}Response{code}")),
         };
+        let headers = match (success, &enum_name) {
+            (false, _) => None,
+            (true, None) => response_headers(response, binary, graph, &format!("{prefix}Answer")),
+            (true, Some(_)) => {
+                response_headers(response, binary, graph, &format!("{prefix}Answer{code}"))
+            }
+        };
         responses.push(ResponseIr {
             status: code,
             success,
             ty,
             binary,
             description: response.description.clone(),
+            headers,
         });
     }
     let successes: Vec<&ResponseIr> = responses.iter().filter(|r| r.success).collect();
@@ -368,11 +398,13 @@ fn operation(
             status: 200,
             ty: Ty::Unit,
             binary: false,
+            headers: None,
         },
         ([one], _) => ResponseType::Single {
             status: one.status,
             ty: one.ty.clone(),
             binary: one.binary,
+            headers: one.headers.clone(),
         },
         (several, name) => ResponseType::Enum {
             name: name.unwrap_or_else(|| graph.reserve(&format!("{prefix}Response"))),
@@ -384,6 +416,7 @@ fn operation(
                     ty: r.ty.clone(),
                     binary: r.binary,
                     description: r.description.clone(),
+                    headers: r.headers.clone(),
                 })
                 .collect(),
         },

@@ -21,7 +21,7 @@ const PIXEL: &[u8] = &[
 macro_rules! bytes_of {
     ($ty:ident) => {
         |answer: &types::$ty| match answer {
-            types::$ty::Ok(binary) => Encoded::Bytes(binary.data.clone()),
+            types::$ty::Ok(answer) => Encoded::Bytes(answer.body.data.clone()),
             _ => Encoded::Nothing,
         }
     };

@@ -77,6 +77,7 @@ async fn register(synapse: &str) -> (Client, UserId) {
     )
 }
 
+/// Uploads the image, and downloads it back with its declared headers.
 async fn upload(client: &Client) -> MxcUri {
     let pixel = Binary {
         content_type: "image/png".to_owned(),
@@ -85,11 +86,27 @@ async fn upload(client: &Client) -> MxcUri {
     let query = types::UploadContentQuery {
         filename: Some("pixel.png".to_owned()),
     };
-    client
+    let uri = client
         .upload_content(&query, &pixel)
         .await
         .expect("Synapse stores the image")
-        .content_uri
+        .content_uri;
+    let server = uri.server_name().parse().expect("a server name");
+    let download = client
+        .get_content_authed(&server, uri.media_id(), &Default::default())
+        .await
+        .expect("Synapse serves the image");
+    let types::GetContentAuthedResponse::Ok(answer) = download else {
+        panic!("a local download is no redirect: {download:?}");
+    };
+    assert_eq!(answer.body.data, PNG);
+    assert_eq!(answer.body.content_type, "image/png");
+    assert!(
+        answer.content_disposition.contains("pixel.png"),
+        "the required Content-Disposition names the upload: {}",
+        answer.content_disposition
+    );
+    uri
 }
 
 /// A 1x1 PNG.
