@@ -100,3 +100,59 @@ fn no_merged_property_is_less_typed_than_a_member_declares_it() {
         "only {checked} merged properties were checked"
     );
 }
+
+/// One type for one shape: the spec's repeated inline shapes become one type
+/// each, named as a person would, and shapes that only look alike stay apart.
+#[test]
+fn equal_shapes_are_one_type() {
+    let Some(tree) = corpus("openapi31-latest") else {
+        return;
+    };
+    let spec = read(&tree.join("data/api"), Some(&tree.join("data")));
+    let ir = matrix_codegen::ir::build_with(api(&spec, "client-server"), true);
+    let operations: Vec<_> = ir.areas.iter().flat_map(|a| &a.operations).collect();
+    let param_ty = |op_id: &str, wire: &str| {
+        let op = operations.iter().find(|op| op.id == op_id).unwrap();
+        let param = op.path_params.iter().chain(&op.query_params);
+        param
+            .into_iter()
+            .find(|p| p.wire == wire)
+            .unwrap()
+            .ty
+            .clone()
+    };
+    let kind = Ty::Named("PushRuleKind".to_owned());
+    for op in [
+        "getPushRule",
+        "setPushRule",
+        "deletePushRule",
+        "getPushRuleActions",
+        "setPushRuleActions",
+        "isPushRuleEnabled",
+        "setPushRuleEnabled",
+    ] {
+        assert_eq!(param_ty(op, "kind"), kind, "{op}");
+    }
+    assert_eq!(
+        param_ty("getRoomEvents", "dir"),
+        param_ty("getRelatingEvents", "dir")
+    );
+    // The names of the copies are gone; no type is a copy of another.
+    for gone in [
+        "GetPushRuleKind",
+        "SetPushRuleKind",
+        "JoinRoomRoomIdOrAlias",
+    ] {
+        assert!(!ir.types.contains_key(gone), "{gone}");
+    }
+    assert!(ir.types.contains_key("RoomIdOrAlias"));
+    // `{"enabled": ..}` of a push rule is not a capability's, though alike.
+    let body = |op_id: &str| {
+        let op = operations.iter().find(|op| op.id == op_id).unwrap();
+        op.body.as_ref().unwrap().ty.clone()
+    };
+    assert_ne!(
+        body("setPushRuleEnabled"),
+        Ty::Named("BooleanCapability".to_owned())
+    );
+}

@@ -102,7 +102,7 @@ impl api::Joining for MembershipServer {
         auth: Auth,
         room_id_or_alias: String,
         _query: types::JoinRoomQuery,
-        _body: types::JoinRoomRequest,
+        _body: types::RoomRequest,
     ) -> Result<types::JoinedRoom, MatrixError> {
         let user = self.user(&auth)?;
         let mut state = self.state();
@@ -115,7 +115,7 @@ impl api::Joining for MembershipServer {
         &self,
         auth: Auth,
         room_id: String,
-        _body: types::JoinRoomByIdRequest,
+        _body: types::RoomRequest,
     ) -> Result<types::JoinedRoom, MatrixError> {
         let user = self.user(&auth)?;
         let room_id = self.state().join(&user, &room_id)?;
@@ -201,7 +201,7 @@ impl api::Leaving for MembershipServer {
         &self,
         auth: Auth,
         room_id: String,
-        body: types::LeaveRoomRequest,
+        body: types::RoomRequest,
     ) -> Result<Empty, MatrixError> {
         let user = self.user(&auth)?;
         self.state().leave(&user, &room_id, body.reason)?;

@@ -115,7 +115,7 @@ async fn r0_membership_flow() {
         .unwrap()
         .room_id;
     let uninvited = bob
-        .join_room_by_id(&room, &types::JoinRoomByIdRequest::default())
+        .join_room_by_id(&room, &types::RoomRequest::default())
         .await;
     assert_matrix_error(uninvited, 403, "M_FORBIDDEN");
 
@@ -135,7 +135,7 @@ async fn r0_membership_flow() {
             &types::JoinRoomQuery {
                 server_name: vec!["localhost".into(), "example.org".into()],
             },
-            &types::JoinRoomRequest::default(),
+            &types::RoomRequest::default(),
         )
         .await
         .unwrap();

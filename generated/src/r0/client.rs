@@ -174,7 +174,7 @@ impl Client {
         &self,
         room_id_or_alias: &str,
         query: &types::JoinRoomQuery,
-        body: &types::JoinRoomRequest,
+        body: &types::RoomRequest,
     ) -> Result<types::JoinedRoom, Error> {
         let path = format!("/_matrix/client/r0/join/{}", encode_path(room_id_or_alias));
         let call = Call::new(
@@ -201,7 +201,7 @@ impl Client {
     pub async fn join_room_by_id(
         &self,
         room_id: &str,
-        body: &types::JoinRoomByIdRequest,
+        body: &types::RoomRequest,
     ) -> Result<types::JoinedRoom, Error> {
         let path = format!("/_matrix/client/r0/rooms/{}/join", encode_path(room_id));
         let call = Call::new(
@@ -274,7 +274,7 @@ impl Client {
     pub async fn leave_room(
         &self,
         room_id: &str,
-        body: &types::LeaveRoomRequest,
+        body: &types::RoomRequest,
     ) -> Result<serde_json::Map<String, serde_json::Value>, Error> {
         let path = format!("/_matrix/client/r0/rooms/{}/leave", encode_path(room_id));
         let call = Call::new(

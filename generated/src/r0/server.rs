@@ -106,7 +106,7 @@ pub trait Joining: Send + Sync + 'static {
         auth: Auth,
         room_id_or_alias: String,
         query: types::JoinRoomQuery,
-        body: types::JoinRoomRequest,
+        body: types::RoomRequest,
     ) -> impl std::future::Future<
         Output = Result<types::JoinedRoom, MatrixError>,
     > + Send {
@@ -125,7 +125,7 @@ pub trait Joining: Send + Sync + 'static {
         &self,
         auth: Auth,
         room_id: String,
-        body: types::JoinRoomByIdRequest,
+        body: types::RoomRequest,
     ) -> impl std::future::Future<
         Output = Result<types::JoinedRoom, MatrixError>,
     > + Send {
@@ -186,7 +186,7 @@ pub trait Leaving: Send + Sync + 'static {
         &self,
         auth: Auth,
         room_id: String,
-        body: types::LeaveRoomRequest,
+        body: types::RoomRequest,
     ) -> impl std::future::Future<
         Output = Result<serde_json::Map<String, serde_json::Value>, MatrixError>,
     > + Send {

@@ -332,88 +332,6 @@ impl std::fmt::Display for GetMembersByRoomMembership {
     }
 }
 
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-#[serde(from = "String", into = "String")]
-pub enum GetMembersByRoomNotMembership {
-    /// `join`
-    Join,
-    /// `invite`
-    Invite,
-    /// `knock`
-    Knock,
-    /// `leave`
-    Leave,
-    /// `ban`
-    Ban,
-    /// A value the spec does not list: Matrix enums are open.
-    Other(String),
-}
-
-impl GetMembersByRoomNotMembership {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Join => "join",
-            Self::Invite => "invite",
-            Self::Knock => "knock",
-            Self::Leave => "leave",
-            Self::Ban => "ban",
-            Self::Other(value) => value,
-        }
-    }
-}
-
-impl From<String> for GetMembersByRoomNotMembership {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "join" => Self::Join,
-            "invite" => Self::Invite,
-            "knock" => Self::Knock,
-            "leave" => Self::Leave,
-            "ban" => Self::Ban,
-            _ => Self::Other(value),
-        }
-    }
-}
-
-impl From<&str> for GetMembersByRoomNotMembership {
-    fn from(value: &str) -> Self {
-        Self::from(value.to_owned())
-    }
-}
-
-impl From<GetMembersByRoomNotMembership> for String {
-    fn from(value: GetMembersByRoomNotMembership) -> Self {
-        match value {
-            GetMembersByRoomNotMembership::Other(value) => value,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
-impl std::str::FromStr for GetMembersByRoomNotMembership {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for GetMembersByRoomNotMembership {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetMembersByRoomResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -571,26 +489,6 @@ impl std::fmt::Display for InviteBy3pidRequestMedium {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct JoinRoomByIdRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// Properties the spec does not declare, kept so that a value
-    /// read and written again loses nothing.
-    #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct JoinRoomRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// Properties the spec does not declare, kept so that a value
-    /// read and written again loses nothing.
-    #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
-}
-
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JoinedRoom {
     /// The room joined.
@@ -609,16 +507,6 @@ impl JoinedRoom {
             extra: std::collections::BTreeMap::new(),
         }
     }
-}
-
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct LeaveRoomRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// Properties the spec does not declare, kept so that a value
-    /// read and written again loses nothing.
-    #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1098,6 +986,16 @@ impl RoomMemberEvent {
     }
 }
 
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RoomRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
 /// Who is logging in.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserIdentifier {
@@ -1134,7 +1032,7 @@ pub struct GetMembersByRoomQuery {
     /// Only members with this membership.
     pub membership: Option<GetMembersByRoomMembership>,
     /// Leave out members with this membership.
-    pub not_membership: Option<GetMembersByRoomNotMembership>,
+    pub not_membership: Option<GetMembersByRoomMembership>,
 }
 
 /// Query parameters of `register`.

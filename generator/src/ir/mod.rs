@@ -5,6 +5,7 @@
 //! successes; how a request authenticates. The emitters only print it.
 
 mod bodies;
+mod dedup;
 mod event_bodies;
 pub mod events;
 pub mod examples;
@@ -93,6 +94,28 @@ impl OperationIr {
             ResponseType::Enum { variants, .. } => {
                 for v in variants {
                     v.ty = types::lenient(std::mem::replace(&mut v.ty, Ty::Unit), envelopes);
+                }
+            }
+        }
+    }
+
+    /// Points every use of a merged type at the type it was merged into.
+    fn rename_types(&mut self, renames: &BTreeMap<String, String>) {
+        let params = self.path_params.iter_mut().chain(&mut self.query_params);
+        for param in params {
+            dedup::rename(&mut param.ty, renames);
+        }
+        if let Some(body) = &mut self.body {
+            dedup::rename(&mut body.ty, renames);
+        }
+        for response in &mut self.responses {
+            dedup::rename(&mut response.ty, renames);
+        }
+        match &mut self.response_type {
+            ResponseType::Single { ty, .. } => dedup::rename(ty, renames),
+            ResponseType::Enum { variants, .. } => {
+                for variant in variants {
+                    dedup::rename(&mut variant.ty, renames);
                 }
             }
         }
@@ -268,6 +291,10 @@ pub fn build_with(api: &Api, typed_events: bool) -> ApiIr {
             op.type_event_content();
         }
     }
+    dedup::merge_equal_types(
+        &mut graph,
+        areas.values_mut().flat_map(|a| &mut a.operations),
+    );
     ApiIr {
         module: module_name(&api.name),
         title: api.openapi.info.title.clone(),

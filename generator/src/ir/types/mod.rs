@@ -105,6 +105,8 @@ pub struct TypeGraph<'a> {
     pub defs: BTreeMap<String, TypeDef>,
     used: BTreeSet<String>,
     component_names: BTreeMap<String, String>,
+    /// Inline schemas named by their `title`.
+    titled: BTreeSet<String>,
     /// Set when the crate has an `events` module: envelopes are then typed.
     pub typed_events: bool,
 }
@@ -122,6 +124,7 @@ impl<'a> TypeGraph<'a> {
             defs: BTreeMap::new(),
             used,
             component_names,
+            titled: BTreeSet::new(),
             typed_events: false,
         }
     }
@@ -140,6 +143,17 @@ impl<'a> TypeGraph<'a> {
             .get(key)
             .cloned()
             .unwrap_or_else(|| type_ident(key))
+    }
+
+    /// The names the spec chose: its components' and its titles'.
+    pub fn chosen_names(&self) -> BTreeSet<String> {
+        let components = self.component_names.values().cloned();
+        components.chain(self.titled.iter().cloned()).collect()
+    }
+
+    /// Takes `name` exactly, if no type has it yet.
+    pub fn reserve_exact(&mut self, name: &str) -> bool {
+        self.used.insert(name.to_owned())
     }
 
     /// Reserves a name for a type an emitter defines itself (a response enum).
@@ -315,7 +329,11 @@ impl<'a> TypeGraph<'a> {
             .filter(|t| t.split_whitespace().count() <= 5 && !t.ends_with('.'))
             .map(type_ident);
         match title {
-            Some(title) if !self.used.contains(&title) => unique(&mut self.used, &title),
+            Some(title) if !self.used.contains(&title) => {
+                let name = unique(&mut self.used, &title);
+                self.titled.insert(name.clone());
+                name
+            }
             _ => unique(&mut self.used, place),
         }
     }

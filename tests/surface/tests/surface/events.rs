@@ -73,7 +73,7 @@ pub async fn read(s: &Surface, alice: &User, room: &Room, sent: &Sent) {
     let back = types::GetRoomEventsQuery {
         from: None,
         to: None,
-        dir: types::GetRoomEventsDir::B,
+        dir: types::GetEventsDir::B,
         limit: Some(20),
         filter: None,
     };

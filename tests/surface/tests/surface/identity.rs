@@ -134,7 +134,7 @@ pub async fn appservice(s: &Surface, room: &RoomId) {
     s.json("pingAppservice", c.ping_appservice(APPSERVICE_ID, &ping))
         .await;
     let visibility = types::UpdateAppserviceRoomDirectoryVisibilityRequest::new(
-        types::UpdateAppserviceRoomDirectoryVisibilityRequestVisibility::Public,
+        types::RoomRequestVisibility::Public,
     );
     s.json(
         "updateAppserviceRoomDirectoryVisibility",

@@ -112,7 +112,7 @@ pub async fn backup(s: &Surface, alice: &User, room: &RoomId) {
     let c = &alice.client;
     let auth_data = object(json!({ "public_key": KEY, "signatures": {} }));
     let create = types::PostRoomKeysVersionRequest::new(
-        types::PostRoomKeysVersionRequestAlgorithm::MMegolmBackupV1Curve25519AesSha2,
+        types::RoomKeysVersionAlgorithm::MMegolmBackupV1Curve25519AesSha2,
         auth_data.clone(),
     );
     let Some(made) = s
@@ -132,7 +132,7 @@ pub async fn backup(s: &Surface, alice: &User, room: &RoomId) {
     let update = types::PutRoomKeysVersionRequest {
         version: Some(v.clone()),
         ..types::PutRoomKeysVersionRequest::new(
-            types::PutRoomKeysVersionRequestAlgorithm::MMegolmBackupV1Curve25519AesSha2,
+            types::RoomKeysVersionAlgorithm::MMegolmBackupV1Curve25519AesSha2,
             auth_data,
         )
     };
@@ -148,7 +148,7 @@ async fn backup_keys(s: &Surface, alice: &User, room: &RoomId, v: &str) {
     let session_data = object(json!({ "ephemeral": KEY, "ciphertext": KEY, "mac": "mac" }));
     let key = types::KeyBackupData::new(0, 0, false, session_data);
     let sessions = types::RoomKeyBackup::new([("session-a".to_owned(), key.clone())].into());
-    let all = types::PutRoomKeysRequest::new([(room.to_string(), sessions.clone())].into());
+    let all = types::RoomKeys::new([(room.to_string(), sessions.clone())].into());
     // The room-key operations take the room ID as a plain string.
     let room = room.as_str();
     let version = v.to_owned();

@@ -26,7 +26,7 @@ pub async fn run(s: &Surface, alice: &User, room: &Room) {
     s.json("setAccountDataPerRoom", set_in_room).await;
     let in_room = c.get_account_data_per_room(user, id, "org.example.surface");
     s.content("getAccountDataPerRoom", in_room).await;
-    let filter = types::DefineFilterRequest {
+    let filter = types::Filter {
         event_fields: Some(vec!["content.body".to_owned()]),
         ..Default::default()
     };
@@ -92,46 +92,43 @@ pub async fn push(s: &Surface, alice: &User, gateway: &str) {
     let rule = "surface";
     let body = types::SetPushRuleRequest {
         pattern: Some("surface".to_owned()),
-        ..types::SetPushRuleRequest::new(vec![types::SetPushRuleRequestActionsItem::String(
-            "notify".to_owned(),
-        )])
+        ..types::SetPushRuleRequest::new(vec![types::ActionsItem::String("notify".to_owned())])
     };
-    let kind = types::SetPushRuleKind::Content;
+    let kind = types::PushRuleKind::Content;
     s.json(
         "setPushRule",
         c.set_push_rule(&kind, rule, &Default::default(), &body),
     )
     .await;
-    let kind = types::GetPushRuleKind::Content;
+    let kind = types::PushRuleKind::Content;
     s.json("getPushRule", c.get_push_rule(&kind, rule)).await;
     push_rule_parts(s, alice, rule).await;
-    let kind = types::DeletePushRuleKind::Content;
+    let kind = types::PushRuleKind::Content;
     s.json("deletePushRule", c.delete_push_rule(&kind, rule))
         .await;
 }
 
 async fn push_rule_parts(s: &Surface, alice: &User, rule: &str) {
     let c = &alice.client;
-    let actions = types::SetPushRuleActionsRequest::new(vec![
-        types::SetPushRuleActionsRequestActionsItem::String("notify".to_owned()),
-    ]);
-    let kind = types::SetPushRuleActionsKind::Content;
+    let actions =
+        types::PushRuleActions::new(vec![types::ActionsItem::String("notify".to_owned())]);
+    let kind = types::PushRuleKind::Content;
     s.json(
         "setPushRuleActions",
         c.set_push_rule_actions(&kind, rule, &actions),
     )
     .await;
-    let kind = types::GetPushRuleActionsKind::Content;
+    let kind = types::PushRuleKind::Content;
     s.json("getPushRuleActions", c.get_push_rule_actions(&kind, rule))
         .await;
-    let enabled = types::SetPushRuleEnabledRequest::new(false);
-    let kind = types::SetPushRuleEnabledKind::Content;
+    let enabled = types::PushRuleEnabled::new(false);
+    let kind = types::PushRuleKind::Content;
     s.json(
         "setPushRuleEnabled",
         c.set_push_rule_enabled(&kind, rule, &enabled),
     )
     .await;
-    let kind = types::IsPushRuleEnabledKind::Content;
+    let kind = types::PushRuleKind::Content;
     s.json("isPushRuleEnabled", c.is_push_rule_enabled(&kind, rule))
         .await;
 }

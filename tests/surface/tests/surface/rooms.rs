@@ -134,7 +134,7 @@ pub async fn read(s: &Surface, alice: &User, room: &Room) {
 async fn directory(s: &Surface, alice: &User, room: &Room) {
     let c = &alice.client;
     let public = types::SetRoomVisibilityOnDirectoryRequest {
-        visibility: Some(types::SetRoomVisibilityOnDirectoryRequestVisibility::Public),
+        visibility: Some(types::RoomVisibility::Public),
         ..Default::default()
     };
     s.json(
@@ -213,7 +213,7 @@ pub async fn membership(s: &Surface, alice: &User, carol: &User, room: &Room) {
         let via = types::KnockRoomQuery {
             via: vec![s.server_name.clone()],
         };
-        let body = types::KnockRoomRequest {
+        let body = types::RoomRequest {
             reason: Some("Let me in".to_owned()),
             ..Default::default()
         };
@@ -243,10 +243,10 @@ pub async fn extras(s: &Surface, alice: &User, bob: &User, room: &Room) {
         from: None,
     };
     s.json("getMutualRooms", c.get_mutual_rooms(&mutual)).await;
-    let report = types::ReportRoomRequest::new("Testing");
+    let report = types::ReportRequest::new("Testing");
     s.json("reportRoom", bob.client.report_room(id, &report))
         .await;
-    let report = types::ReportUserRequest::new("Testing");
+    let report = types::ReportRequest::new("Testing");
     s.json("reportUser", bob.client.report_user(&alice.id, &report))
         .await;
     let none = Default::default();

@@ -235,7 +235,7 @@ async fn read_messages(client: &Client, sent: &Sent) {
     let query = types::GetRoomEventsQuery {
         from: None,
         to: None,
-        dir: types::GetRoomEventsDir::B,
+        dir: types::GetEventsDir::B,
         limit: Some(100),
         filter: None,
     };
