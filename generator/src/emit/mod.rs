@@ -298,12 +298,16 @@ pub fn render(header: &str, tokens: TokenStream, docs: &DocTable) -> Result<Stri
 }
 
 /// prettyplease writes top-level items back to back; a blank line between
-/// them reads like hand-written code.
+/// them reads like hand-written code. A doc line that ends with `;` does not
+/// end an item: a blank line there would split the doc comment from its item
+/// (clippy's `empty_line_after_doc_comments`).
 fn separate_items(code: &str) -> String {
     let mut out = String::with_capacity(code.len() + code.len() / 20);
     let mut previous = "";
     for line in code.lines() {
-        let item_ended = previous == "}" || (previous.ends_with(';') && !previous.starts_with(' '));
+        let ends_statement =
+            previous.ends_with(';') && !previous.starts_with(' ') && !previous.starts_with("//");
+        let item_ended = previous == "}" || ends_statement;
         let after_module_docs = previous.starts_with("//!") && !line.starts_with("//!");
         let starts_item = !line.starts_with(' ') && !line.is_empty() && line != "}";
         let same_kind_use = previous.starts_with("use ") && line.starts_with("use ");
@@ -403,7 +407,16 @@ pub(crate) fn ty_tokens(ty: &Ty, scope: &TokenStream) -> TokenStream {
 
 #[cfg(test)]
 mod tests {
-    use super::NOT_IDENTS;
+    use super::{separate_items, NOT_IDENTS};
+
+    #[test]
+    fn a_doc_line_ending_with_a_semicolon_stays_with_its_item() {
+        let code = "use a::b;\n/// One line;\n/// and the next.\npub struct S;\nfn f() {}\n";
+        assert_eq!(
+            separate_items(code),
+            "use a::b;\n\n/// One line;\n/// and the next.\npub struct S;\n\nfn f() {}\n"
+        );
+    }
 
     #[test]
     fn the_words_refused_as_identifiers_are_the_ones_syn_refuses() {
