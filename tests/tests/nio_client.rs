@@ -1,5 +1,6 @@
 //! A real Matrix client, matrix-nio, against the reference server.
 
+use matrix_api::events::EventContent;
 use matrix_api::r0::{client::Client, types};
 use membership_server::rooms::Membership;
 use membership_server::MembershipServer;
@@ -58,8 +59,13 @@ async fn nio_logs_in_creates_invites_joins_and_kicks() {
     let room = &state.rooms[room_id];
     assert_eq!(room.creator, "@alice:localhost");
     assert_eq!(room.membership("@alice:localhost"), Some(Membership::Join));
-    let bob = &room.members["@bob:localhost"];
-    assert_eq!(bob.membership, Membership::Leave);
-    assert_eq!(bob.sender, "@alice:localhost");
-    assert_eq!(bob.reason.as_deref(), Some("nio says bye"));
+    assert_eq!(room.membership("@bob:localhost"), Some(Membership::Leave));
+    let kick = room.member_event("@bob:localhost").unwrap();
+    assert_eq!(kick.sender, "@alice:localhost");
+    match &kick.content {
+        EventContent::RoomMember(content) => {
+            assert_eq!(content.reason.as_deref(), Some("nio says bye"))
+        }
+        other => panic!("expected an m.room.member content, got {other:?}"),
+    }
 }

@@ -3,6 +3,9 @@
 
 use std::time::Duration;
 
+use matrix_api::events::{
+    EventContent, RoomMemberEventContent, RoomMemberEventContentMembership as MemberState,
+};
 use matrix_api::r0::{client::Client, types};
 use matrix_api::runtime::client::{Error, RetryPolicy};
 use matrix_api::v1;
@@ -64,6 +67,14 @@ fn assert_matrix_error<T: std::fmt::Debug>(result: Result<T, Error>, status: u16
 
 fn membership(server: &MembershipServer, room: &str, user: &str) -> Option<Membership> {
     server.state().rooms[room].membership(user)
+}
+
+/// The content of an `m.room.member` state event.
+fn member(content: EventContent) -> RoomMemberEventContent {
+    match content {
+        EventContent::RoomMember(member) => *member,
+        other => panic!("expected an m.room.member content, got {other:?}"),
+    }
 }
 
 #[tokio::test]
@@ -199,11 +210,13 @@ async fn r0_membership_flow() {
         joined.keys().collect::<Vec<_>>(),
         ["@alice:localhost", "@bob:localhost"]
     );
-    let bob_state = alice
-        .get_room_state_with_key(&room, "m.room.member", "@bob:localhost")
-        .await
-        .unwrap();
-    assert_eq!(bob_state["membership"], "join");
+    let bob_state = member(
+        alice
+            .get_room_state_with_key(&room, "m.room.member", "@bob:localhost")
+            .await
+            .unwrap(),
+    );
+    assert_eq!(bob_state.membership, MemberState::Join);
     let missing = alice
         .get_room_state_with_key(&room, "m.room.topic", "")
         .await;
@@ -222,12 +235,14 @@ async fn r0_membership_flow() {
         )
         .await
         .unwrap();
-    let kicked = alice
-        .get_room_state_with_key(&room, "m.room.member", "@bob:localhost")
-        .await
-        .unwrap();
-    assert_eq!(kicked["membership"], "leave");
-    assert_eq!(kicked["reason"], "Telling unfunny jokes");
+    let kicked = member(
+        alice
+            .get_room_state_with_key(&room, "m.room.member", "@bob:localhost")
+            .await
+            .unwrap(),
+    );
+    assert_eq!(kicked.membership, MemberState::Leave);
+    assert_eq!(kicked.reason.as_deref(), Some("Telling unfunny jokes"));
 
     // Ban and unban.
     alice

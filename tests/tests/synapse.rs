@@ -5,6 +5,9 @@
 //! bindings it generates with `CLIENT_MAJOR_VERSION=v3`. Without `SYNAPSE_URL`
 //! the tests are skipped, except under CI, where they fail.
 
+use matrix_api::events::{
+    EventContent, RoomMemberEventContent, RoomMemberEventContentMembership as MemberState,
+};
 use matrix_api::r0::{client::Client, types};
 use matrix_api::runtime::client::Error;
 
@@ -70,15 +73,16 @@ fn change(user: &str, reason: Option<&str>) -> types::MembershipChange {
     }
 }
 
-async fn membership_of(
-    client: &Client,
-    room: &str,
-    user: &str,
-) -> serde_json::Map<String, serde_json::Value> {
-    client
+/// The content of `user`'s `m.room.member` event, read typed.
+async fn membership_of(client: &Client, room: &str, user: &str) -> RoomMemberEventContent {
+    let content = client
         .get_room_state_with_key(room, "m.room.member", user)
         .await
-        .expect("the member event is readable")
+        .expect("the member event is readable");
+    match content {
+        EventContent::RoomMember(member) => *member,
+        other => panic!("expected an m.room.member content, got {other:?}"),
+    }
 }
 
 #[tokio::test]
@@ -138,8 +142,8 @@ async fn r0_membership_flow() {
         .await
         .unwrap();
     assert_eq!(
-        membership_of(&alice, &room, &bob_id).await["membership"],
-        "invite"
+        membership_of(&alice, &room, &bob_id).await.membership,
+        MemberState::Invite
     );
     let joined = bob
         .join_room(
@@ -178,8 +182,8 @@ async fn r0_membership_flow() {
         .unwrap();
     let kicked = membership_of(&alice, &room, &bob_id).await;
     assert_eq!(
-        (kicked["membership"].as_str(), kicked["reason"].as_str()),
-        (Some("leave"), Some("Telling unfunny jokes"))
+        (kicked.membership, kicked.reason.as_deref()),
+        (MemberState::Leave, Some("Telling unfunny jokes"))
     );
 
     // Back in by id, then banned and unbanned.
@@ -195,8 +199,8 @@ async fn r0_membership_flow() {
         .await
         .unwrap();
     assert_eq!(
-        membership_of(&alice, &room, &bob_id).await["membership"],
-        "ban"
+        membership_of(&alice, &room, &bob_id).await.membership,
+        MemberState::Ban
     );
     // Synapse refuses a banned user's join with `M_BAD_STATE` rather than `M_FORBIDDEN`.
     assert_matrix_error(
@@ -206,8 +210,8 @@ async fn r0_membership_flow() {
     );
     alice.unban(&room, &change(&bob_id, None)).await.unwrap();
     assert_eq!(
-        membership_of(&alice, &room, &bob_id).await["membership"],
-        "leave"
+        membership_of(&alice, &room, &bob_id).await.membership,
+        MemberState::Leave
     );
 
     // Bob has left, so he can forget the room; alice leaves, then forgets it too.
