@@ -17,7 +17,7 @@ use matrix_api::events::{
     RoomJoinRulesEventContentJoinRule as JoinRule, RoomNameEventContent,
     RoomPowerLevelsEventContent, RoomTopicEventContent,
 };
-use matrix_api::runtime::ids::RoomId;
+use matrix_api::runtime::ids::{EventId, RoomId};
 use matrix_api::runtime::MatrixError;
 use tokio::sync::watch;
 
@@ -75,7 +75,7 @@ pub struct Homeserver {
     pub(crate) stream_moved: watch::Sender<u64>,
     /// Event ids of sent messages by (sender, room, transaction id), so that
     /// a repeated send is answered without a second event.
-    pub(crate) transactions: BTreeMap<(String, String, String), matrix_api::runtime::ids::EventId>,
+    pub(crate) transactions: BTreeMap<(String, String, String), EventId>,
 }
 
 pub(crate) fn now_ms() -> i64 {

@@ -254,7 +254,9 @@ impl Homeserver {
 
     /// `/sync` for `user`: everything after `since`, or, without it, each
     /// room the user is in or invited to as it is now. Rooms the user left
-    /// appear only in an incremental sync, up to the moment they left.
+    /// appear only in an incremental sync, up to the moment they left, and
+    /// forgotten rooms not at all. `full_state` adds each joined room's
+    /// state to what the timeline shows.
     pub fn sync(&self, user: &str, since: Option<u64>, full_state: bool) -> types::SyncResponse {
         let mut join = BTreeMap::new();
         let mut invite = BTreeMap::new();
@@ -263,12 +265,14 @@ impl Homeserver {
             let Some(membership) = room.membership(user) else {
                 continue;
             };
+            if room.forgotten_by.contains(user) {
+                continue;
+            }
             match membership {
                 Membership::Join => {
                     // A room the user was not in at `since` is new to them: it comes whole.
-                    let known =
+                    let after =
                         since.filter(|&s| room.membership_at(user, s) == Some(Membership::Join));
-                    let after = known.filter(|_| !full_state);
                     if let Some((state, timeline)) =
                         room.sync_section(user, after, self.stream, full_state)
                     {
@@ -317,14 +321,18 @@ impl Homeserver {
                     if left <= since {
                         continue;
                     }
-                    let until = room.visible_until(user).unwrap_or(since).min(self.stream);
-                    let (state, timeline) = room
-                        .sync_section(user, Some(since), until, true)
-                        .unwrap_or_default();
-                    let update = types::LeftRoomUpdate {
-                        state: Some(state),
-                        timeline: Some(timeline),
-                        ..Default::default()
+                    // What happened up to their leaving; one who was only
+                    // invited learns nothing but that the room is gone.
+                    let until = room.visible_until(user).map(|u| u.min(self.stream));
+                    let section =
+                        until.and_then(|u| room.sync_section(user, Some(since), u, false));
+                    let update = match section {
+                        Some((state, timeline)) => types::LeftRoomUpdate {
+                            state: Some(state),
+                            timeline: Some(timeline),
+                            ..Default::default()
+                        },
+                        None => types::LeftRoomUpdate::default(),
                     };
                     leave.insert(room_id.clone(), update);
                 }

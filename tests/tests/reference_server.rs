@@ -1045,3 +1045,67 @@ async fn history_ends_where_a_member_left() {
         "M_INVALID_PARAM",
     );
 }
+
+/// An invite comes with stripped state; an invitee who declines learns no
+/// more of the room, and a forgotten room drops out of `/sync`.
+#[tokio::test]
+async fn sync_shows_invites_and_rooms_declined() {
+    let (_server, base) = start().await;
+    let alice = register(&base, "alice").await;
+    let carol = register(&base, "carol").await;
+    let room = alice
+        .create_room(&types::CreateRoomRequest {
+            name: Some("Secret plans".into()),
+            topic: Some("Not for everyone".into()),
+            invite: Some(vec!["@carol:localhost".into()]),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .room_id;
+    let first = carol.sync(&Default::default()).await.unwrap();
+    let rooms = first.rooms.unwrap();
+    assert!(rooms.join.unwrap().is_empty());
+    let invite = &rooms.invite.unwrap()[&room];
+    let stripped = typed(
+        invite
+            .invite_state
+            .as_ref()
+            .unwrap()
+            .events
+            .as_deref()
+            .unwrap(),
+    );
+    assert!(stripped
+        .iter()
+        .any(|e| matches!(&e.content, EventContent::RoomName(n) if n.name == "Secret plans")));
+    assert!(stripped.iter().any(|e| e.state_key == "@carol:localhost"
+        && matches!(&e.content, EventContent::RoomMember(m) if m.membership == MemberState::Invite)));
+
+    carol.leave_room(&room, &Default::default()).await.unwrap();
+    let declined = carol
+        .sync(&types::SyncTypeQuery {
+            since: Some(first.next_batch.clone()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let left = &declined.rooms.unwrap().leave.unwrap()[&room];
+    assert_eq!((&left.state, &left.timeline), (&None, &None));
+    assert_matrix_error(
+        carol
+            .get_room_events(&room, &backwards(None, None, 10))
+            .await,
+        403,
+        "M_FORBIDDEN",
+    );
+    carol.forget_room(&room).await.unwrap();
+    let forgotten = carol
+        .sync(&types::SyncTypeQuery {
+            since: Some(first.next_batch),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(forgotten.rooms, None);
+}
