@@ -12,6 +12,9 @@
 #[rustfmt::skip]
 pub mod runtime;
 
+#[rustfmt::skip]
+pub mod events;
+
 /// The `r0` API.
 #[rustfmt::skip]
 pub mod r0;

@@ -1,12 +1,23 @@
 //! A Matrix membership server held in memory, built on the generated server traits.
 //!
 //! This is the example to copy when building a server on `matrix-api`:
-//! [`rooms`] holds the state and the rules, free of HTTP; [`r0`] and [`v1`]
-//! implement the generated traits of each API era by calling into it; and
-//! [`MembershipServer::router`] serves both eras from one axum router.
+//! [`rooms`] holds the state, and the modules beside it the rules, free of
+//! HTTP; [`r0`] and [`v1`] implement the generated traits of each API era by
+//! calling into them; and [`MembershipServer::router`] serves both eras from
+//! one axum router.
+//!
+//! Rooms are kept as typed events: each event's content is the generated
+//! [`matrix_api::events::EventContent`], and the room's membership, join
+//! rule and power levels are read from its current state events.
 
+pub mod accounts;
+pub mod events;
+pub mod membership;
+pub mod power_levels;
 pub mod r0;
 pub mod rooms;
+pub mod sending;
+pub mod timeline;
 pub mod v1;
 
 use std::net::SocketAddr;

@@ -1,11 +1,15 @@
 //! The r0 API's traits, implemented on the in-memory homeserver.
 
+use std::time::Duration;
+
+use matrix_api::events::EventContent;
 use matrix_api::r0::server as api;
 use matrix_api::r0::types;
-use matrix_api::runtime::{Auth, MatrixError};
+use matrix_api::runtime::{Auth, Lenient, MatrixError};
 use serde_json::{Map, Value};
 
 use crate::rooms::{Membership, NewRoom};
+use crate::timeline::Direction;
 use crate::MembershipServer;
 
 type Empty = Map<String, Value>;
@@ -226,8 +230,11 @@ impl api::ListMembers for MembershipServer {
         let state = self.state();
         let room = state.visible_room(&user, &room_id)?;
         let chunk = room
-            .members
-            .iter()
+            .current_state()
+            .filter_map(|event| match &event.content {
+                EventContent::RoomMember(content) => Some((event, content)),
+                _ => None,
+            })
             .filter(|(_, m)| {
                 query
                     .membership
@@ -240,19 +247,21 @@ impl api::ListMembers for MembershipServer {
                     .as_ref()
                     .is_none_or(|w| w.as_str() != m.membership.as_str())
             })
-            .map(|(target, m)| {
+            .map(|(event, m)| {
                 let content = types::MemberContent {
+                    displayname: m.displayname.clone(),
+                    avatar_url: m.avatar_url.as_ref().map(ToString::to_string),
                     reason: m.reason.clone(),
                     ..types::MemberContent::new(m.membership.as_str().into())
                 };
                 types::RoomMemberEvent {
-                    room_id: Some(room.id.clone()),
+                    room_id: Some(room.id.to_string()),
                     ..types::RoomMemberEvent::new(
                         "m.room.member",
-                        target.clone(),
-                        m.sender.clone(),
-                        m.event_id.clone(),
-                        m.origin_server_ts,
+                        event.state_key.clone().unwrap_or_default(),
+                        event.sender.to_string(),
+                        event.event_id.to_string(),
+                        event.origin_server_ts,
                         content,
                     )
                 }
@@ -276,10 +285,15 @@ impl api::ListMembers for MembershipServer {
             return Err(MatrixError::forbidden("You aren't in the room"));
         }
         let joined = room
-            .members
-            .iter()
-            .filter(|(_, m)| m.membership == Membership::Join)
-            .map(|(id, _)| (id.clone(), types::RoomMember::default()))
+            .current_state()
+            .filter_map(|event| {
+                event
+                    .state_key
+                    .as_deref()
+                    .filter(|_| event.event_type() == "m.room.member")
+            })
+            .filter(|member| room.membership(member) == Some(Membership::Join))
+            .map(|member| (member.to_owned(), types::RoomMember::default()))
             .collect();
         Ok(types::GetJoinedMembersByRoomResponse {
             joined: Some(joined),
@@ -289,14 +303,115 @@ impl api::ListMembers for MembershipServer {
 }
 
 impl api::RoomState for MembershipServer {
+    async fn get_room_state(
+        &self,
+        auth: Auth,
+        room_id: String,
+    ) -> Result<Vec<Lenient<types::StateEvent>>, MatrixError> {
+        let user = self.user(&auth)?;
+        let events = self.state().room_state(&user, &room_id)?;
+        Ok(events.into_iter().map(Lenient::Typed).collect())
+    }
+
     async fn get_room_state_with_key(
         &self,
         auth: Auth,
         room_id: String,
         event_type: String,
         state_key: String,
-    ) -> Result<Empty, MatrixError> {
+    ) -> Result<EventContent, MatrixError> {
         let user = self.user(&auth)?;
-        self.state().state(&user, &room_id, &event_type, &state_key)
+        self.state()
+            .state_content(&user, &room_id, &event_type, &state_key)
+    }
+
+    async fn set_room_state_with_key(
+        &self,
+        auth: Auth,
+        room_id: String,
+        state_key: String,
+        body: EventContent,
+    ) -> Result<types::EventIdResponse, MatrixError> {
+        let user = self.user(&auth)?;
+        let event_id = self.state().set_state(&user, &room_id, &state_key, body)?;
+        Ok(types::EventIdResponse::new(event_id))
+    }
+}
+
+impl api::RoomSend for MembershipServer {
+    async fn send_message(
+        &self,
+        auth: Auth,
+        room_id: String,
+        txn_id: String,
+        body: EventContent,
+    ) -> Result<types::EventIdResponse, MatrixError> {
+        let user = self.user(&auth)?;
+        let event_id = self.state().send_message(&user, &room_id, &txn_id, body)?;
+        Ok(types::EventIdResponse::new(event_id))
+    }
+}
+
+impl api::RoomMessages for MembershipServer {
+    async fn get_room_events(
+        &self,
+        auth: Auth,
+        room_id: String,
+        query: types::GetRoomEventsQuery,
+    ) -> Result<types::RoomEventsPage, MatrixError> {
+        let user = self.user(&auth)?;
+        let direction = match query.dir {
+            types::GetRoomEventsDir::B => Direction::Backward,
+            types::GetRoomEventsDir::F => Direction::Forward,
+            types::GetRoomEventsDir::Other(_) => return Err(MatrixError::invalid_param("dir")),
+        };
+        self.state().messages(
+            &user,
+            &room_id,
+            query.from.as_deref(),
+            query.to.as_deref(),
+            direction,
+            query.limit,
+        )
+    }
+}
+
+/// The longest a `/sync` waits for news, whatever `timeout` asks: clients
+/// ask for 30 s and come back, and a request held longer only ties up a
+/// connection.
+const MAX_SYNC_WAIT: Duration = Duration::from_secs(30);
+
+impl api::Syncing for MembershipServer {
+    /// Answers at once unless the sync is incremental and has nothing to
+    /// tell; then it waits for the stream to move, up to `timeout`.
+    async fn sync(
+        &self,
+        auth: Auth,
+        query: types::SyncTypeQuery,
+    ) -> Result<types::SyncResponse, MatrixError> {
+        let user = self.user(&auth)?;
+        let since = match &query.since {
+            Some(since) => Some(self.state().parse_token(since, "since")?),
+            None => None,
+        };
+        let full_state = query.full_state.unwrap_or(false);
+        let timeout = Duration::from_millis(query.timeout.unwrap_or(0).max(0) as u64);
+        let deadline = tokio::time::Instant::now() + timeout.min(MAX_SYNC_WAIT);
+        loop {
+            // The answer and the subscription come from one look at the
+            // state, so that no event falls between them.
+            let (response, mut news) = {
+                let state = self.state();
+                (state.sync(&user, since, full_state), state.subscribe())
+            };
+            let nothing_new = since.is_some() && response.rooms.is_none();
+            if !nothing_new {
+                return Ok(response);
+            }
+            match tokio::time::timeout_at(deadline, news.changed()).await {
+                Ok(Ok(())) => continue,
+                _ => return Ok(response),
+            }
+        }
     }
 }

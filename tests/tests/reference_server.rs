@@ -1,13 +1,24 @@
 //! The generated clients against the reference server, over loopback HTTP.
-//! Every operation of `specs/` is called, on its success and its error paths.
+//! Every operation of `specs/` is called, on its success and its error paths;
+//! events go in and come back typed.
 
 use std::time::Duration;
 
+use matrix_api::events::{
+    EventContent, ImageInfo, RoomJoinRulesEventContent, RoomJoinRulesEventContentJoinRule,
+    RoomMemberEventContent, RoomMemberEventContentMembership as MemberState,
+    RoomMessageEmoteContent, RoomMessageEventContent, RoomMessageImageContent,
+    RoomMessageNoticeContent, RoomMessageTextContent, RoomNameEventContent,
+    RoomPowerLevelsEventContent, RoomTopicEventContent,
+};
 use matrix_api::r0::{client::Client, types};
 use matrix_api::runtime::client::{Error, RetryPolicy};
+use matrix_api::runtime::ids::MxcUri;
+use matrix_api::runtime::Lenient;
 use matrix_api::v1;
 use membership_server::rooms::{Membership, RateLimit};
 use membership_server::MembershipServer;
+use serde_json::json;
 
 async fn start() -> (MembershipServer, String) {
     let server = MembershipServer::new("localhost");
@@ -64,6 +75,14 @@ fn assert_matrix_error<T: std::fmt::Debug>(result: Result<T, Error>, status: u16
 
 fn membership(server: &MembershipServer, room: &str, user: &str) -> Option<Membership> {
     server.state().rooms[room].membership(user)
+}
+
+/// The content of an `m.room.member` state event.
+fn member(content: EventContent) -> RoomMemberEventContent {
+    match content {
+        EventContent::RoomMember(member) => *member,
+        other => panic!("expected an m.room.member content, got {other:?}"),
+    }
 }
 
 #[tokio::test]
@@ -199,11 +218,13 @@ async fn r0_membership_flow() {
         joined.keys().collect::<Vec<_>>(),
         ["@alice:localhost", "@bob:localhost"]
     );
-    let bob_state = alice
-        .get_room_state_with_key(&room, "m.room.member", "@bob:localhost")
-        .await
-        .unwrap();
-    assert_eq!(bob_state["membership"], "join");
+    let bob_state = member(
+        alice
+            .get_room_state_with_key(&room, "m.room.member", "@bob:localhost")
+            .await
+            .unwrap(),
+    );
+    assert_eq!(bob_state.membership, MemberState::Join);
     let missing = alice
         .get_room_state_with_key(&room, "m.room.topic", "")
         .await;
@@ -222,12 +243,14 @@ async fn r0_membership_flow() {
         )
         .await
         .unwrap();
-    let kicked = alice
-        .get_room_state_with_key(&room, "m.room.member", "@bob:localhost")
-        .await
-        .unwrap();
-    assert_eq!(kicked["membership"], "leave");
-    assert_eq!(kicked["reason"], "Telling unfunny jokes");
+    let kicked = member(
+        alice
+            .get_room_state_with_key(&room, "m.room.member", "@bob:localhost")
+            .await
+            .unwrap(),
+    );
+    assert_eq!(kicked.membership, MemberState::Leave);
+    assert_eq!(kicked.reason.as_deref(), Some("Telling unfunny jokes"));
 
     // Ban and unban.
     alice
@@ -480,4 +503,609 @@ async fn rate_limits_are_reported_and_retried() {
         429,
         "M_LIMIT_EXCEEDED",
     );
+}
+
+fn message(content: RoomMessageEventContent) -> EventContent {
+    EventContent::RoomMessage(Box::new(content))
+}
+
+/// The items of an event list, each of which must have decoded typed.
+fn typed<T: std::fmt::Debug>(events: &[Lenient<T>]) -> Vec<&T> {
+    events
+        .iter()
+        .map(|e| {
+            e.typed()
+                .unwrap_or_else(|| panic!("an untyped event: {e:?}"))
+        })
+        .collect()
+}
+
+fn backwards(from: Option<&str>, to: Option<&str>, limit: i64) -> types::GetRoomEventsQuery {
+    types::GetRoomEventsQuery {
+        from: from.map(str::to_owned),
+        to: to.map(str::to_owned),
+        dir: types::GetRoomEventsDir::B,
+        limit: Some(limit),
+    }
+}
+
+/// Pages `/messages` until `end` is absent; returns the events in page order.
+async fn page_through(
+    client: &Client,
+    room: &str,
+    mut query: types::GetRoomEventsQuery,
+) -> Vec<types::RoomEvent> {
+    let mut events = Vec::new();
+    loop {
+        let page = client.get_room_events(room, &query).await.unwrap();
+        events.extend(typed(&page.chunk).into_iter().cloned());
+        match page.end {
+            Some(end) => query.from = Some(end),
+            None => return events,
+        }
+    }
+}
+
+fn power_levels(content: EventContent) -> RoomPowerLevelsEventContent {
+    match content {
+        EventContent::RoomPowerLevels(levels) => *levels,
+        other => panic!("expected an m.room.power_levels content, got {other:?}"),
+    }
+}
+
+/// Messages of four kinds, a custom event type and room state set through
+/// typed contents, read back typed through `/messages`, `/sync` and the
+/// state endpoints; and the rules that refuse what a user may not send.
+#[tokio::test]
+async fn typed_events_flow() {
+    let (server, base) = start().await;
+    let alice = register(&base, "alice").await;
+    let bob = register(&base, "bob").await;
+    let carol = register(&base, "carol").await;
+    let room = alice
+        .create_room(&types::CreateRoomRequest {
+            preset: Some(types::CreateRoomRequestPreset::PrivateChat),
+            name: Some("Typed".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .room_id;
+
+    // A first sync: the room from its create event on, and a token to go on from.
+    let first = alice.sync(&Default::default()).await.unwrap();
+    let rooms = first.rooms.expect("alice is in a room");
+    let timeline = rooms.join.as_ref().unwrap()[&room]
+        .timeline
+        .clone()
+        .unwrap();
+    let types: Vec<&str> = typed(timeline.events.as_deref().unwrap())
+        .iter()
+        .map(|e| e.content.event_type())
+        .collect();
+    let creation = [
+        "m.room.create",
+        "m.room.member",
+        "m.room.power_levels",
+        "m.room.join_rules",
+        "m.room.name",
+    ];
+    assert_eq!(types, creation);
+    assert_eq!(timeline.limited, Some(false));
+
+    // Room state through typed contents. Public now, the room lets bob in uninvited.
+    let name = EventContent::RoomName(Box::new(RoomNameEventContent::new("Typed events")));
+    let topic = EventContent::RoomTopic(Box::new(RoomTopicEventContent::new("Events, typed")));
+    let public = RoomJoinRulesEventContent::new(RoomJoinRulesEventContentJoinRule::Public);
+    for content in [name, topic, EventContent::RoomJoinRules(Box::new(public))] {
+        alice
+            .set_room_state_with_key(&room, "", &content)
+            .await
+            .unwrap();
+    }
+    bob.join_room_by_id(&room, &Default::default())
+        .await
+        .unwrap();
+
+    // Power levels read typed, changed and written back: bob gets 50, and
+    // the custom event type needs 50.
+    let mut levels = power_levels(
+        alice
+            .get_room_state_with_key(&room, "m.room.power_levels", "")
+            .await
+            .unwrap(),
+    );
+    assert_eq!(levels.users.as_ref().unwrap()["@alice:localhost"], 100);
+    levels
+        .users
+        .get_or_insert_with(Default::default)
+        .insert("@bob:localhost".into(), 50);
+    levels
+        .events
+        .get_or_insert_with(Default::default)
+        .insert("org.example.custom".into(), 50);
+    let new_levels = EventContent::RoomPowerLevels(Box::new(levels.clone()));
+    alice
+        .set_room_state_with_key(&room, "", &new_levels)
+        .await
+        .unwrap();
+    // Power levels need 100 (bob has 50); nobody may give more than they have;
+    // and a content that does not fit the type is refused.
+    assert_matrix_error(
+        bob.set_room_state_with_key(&room, "", &new_levels).await,
+        403,
+        "M_FORBIDDEN",
+    );
+    let mut too_high = levels.clone();
+    too_high
+        .users
+        .get_or_insert_with(Default::default)
+        .insert("@bob:localhost".into(), 101);
+    let too_high = EventContent::RoomPowerLevels(Box::new(too_high));
+    assert_matrix_error(
+        alice.set_room_state_with_key(&room, "", &too_high).await,
+        403,
+        "M_FORBIDDEN",
+    );
+    let not_levels = EventContent::Other {
+        event_type: "m.room.power_levels".into(),
+        content: json!({ "users": "everyone" }),
+    };
+    assert_matrix_error(
+        alice.set_room_state_with_key(&room, "", &not_levels).await,
+        400,
+        "M_BAD_JSON",
+    );
+
+    // Bob names himself through the state endpoint: the content is kept as sent.
+    let named = RoomMemberEventContent {
+        displayname: Some("Bob".into()),
+        ..RoomMemberEventContent::new(MemberState::Join)
+    };
+    let named = EventContent::RoomMember(Box::new(named));
+    bob.set_room_state_with_key(&room, "@bob:localhost", &named)
+        .await
+        .unwrap();
+    assert_matrix_error(
+        bob.set_room_state_with_key(&room, "@alice:localhost", &named)
+            .await,
+        403,
+        "M_FORBIDDEN",
+    );
+
+    // Four kinds of message from alice, and a custom event type from bob.
+    let text = message(RoomMessageEventContent::Text(Box::new(
+        RoomMessageTextContent::new("Hello, typed world"),
+    )));
+    let notice = message(RoomMessageEventContent::Notice(Box::new(
+        RoomMessageNoticeContent::new("The build passed"),
+    )));
+    let emote = message(RoomMessageEventContent::Emote(Box::new(
+        RoomMessageEmoteContent::new("waves"),
+    )));
+    let picture: MxcUri = "mxc://localhost/AbCdEf123".parse().unwrap();
+    let image = message(RoomMessageEventContent::Image(Box::new(
+        RoomMessageImageContent {
+            info: Some(ImageInfo {
+                w: Some(640),
+                h: Some(480),
+                mimetype: Some("image/png".into()),
+                size: Some(31337),
+                ..Default::default()
+            }),
+            ..RoomMessageImageContent::new("cat.png", picture.clone())
+        },
+    )));
+    let custom_json = json!({
+        "flavour": "banana",
+        "count": 3,
+        "nested": { "list": [1, "two", null, 4.5], "empty": {} }
+    });
+    let custom = EventContent::Other {
+        event_type: "org.example.custom".into(),
+        content: custom_json.clone(),
+    };
+    let mut sent = Vec::new();
+    for (n, content) in [&text, &notice, &emote, &image].into_iter().enumerate() {
+        let txn = format!("txn{n}");
+        sent.push(
+            alice
+                .send_message(&room, &txn, content)
+                .await
+                .unwrap()
+                .event_id,
+        );
+    }
+    // Transaction ids are the sender's own: bob's `txn0` is a new event.
+    sent.push(
+        bob.send_message(&room, "txn0", &custom)
+            .await
+            .unwrap()
+            .event_id,
+    );
+    let stored = server.state().rooms[&room].events.len();
+    let again = alice.send_message(&room, "txn0", &text).await.unwrap();
+    assert_eq!(again.event_id, sent[0]);
+    assert_eq!(server.state().rooms[&room].events.len(), stored);
+
+    // Carol may send nothing before she joins, then not what needs power.
+    assert_matrix_error(
+        carol.send_message(&room, "txn0", &text).await,
+        403,
+        "M_FORBIDDEN",
+    );
+    carol
+        .join_room_by_id(&room, &Default::default())
+        .await
+        .unwrap();
+    assert_matrix_error(
+        carol.send_message(&room, "txn1", &custom).await,
+        403,
+        "M_FORBIDDEN",
+    );
+    let carols_topic = EventContent::RoomTopic(Box::new(RoomTopicEventContent::new("Mine")));
+    assert_matrix_error(
+        carol
+            .set_room_state_with_key(&room, "", &carols_topic)
+            .await,
+        403,
+        "M_FORBIDDEN",
+    );
+
+    // /messages, backwards in pages of 4, then forwards in pages of 3: the
+    // whole room both ways, every event typed.
+    let newest_first = page_through(&alice, &room, backwards(None, None, 4)).await;
+    let all: Vec<_> = server.state().rooms[&room].events.clone();
+    assert_eq!(newest_first.len(), all.len());
+    assert!(newest_first
+        .iter()
+        .zip(all.iter().rev())
+        .all(|(read, kept)| read.event_id == kept.event_id && read.content == kept.content));
+    let forwards = types::GetRoomEventsQuery {
+        from: Some("s0".into()),
+        dir: types::GetRoomEventsDir::F,
+        ..backwards(None, None, 3)
+    };
+    let oldest_first = page_through(&alice, &room, forwards).await;
+    assert!(oldest_first.iter().eq(newest_first.iter().rev()));
+
+    let read = |id| {
+        newest_first
+            .iter()
+            .find(|e| &e.event_id == id)
+            .expect("every sent event is in the room")
+    };
+    let [text_id, notice_id, emote_id, image_id, custom_id] = &sent[..] else {
+        unreachable!()
+    };
+    match &read(text_id).content {
+        EventContent::RoomMessage(m) => match &**m {
+            RoomMessageEventContent::Text(t) => assert_eq!(t.body, "Hello, typed world"),
+            other => panic!("expected a text message, got {other:?}"),
+        },
+        other => panic!("expected a message, got {other:?}"),
+    }
+    // Alice sees the transaction id of her own message; bob's is not hers to see.
+    let own = read(text_id)
+        .unsigned
+        .as_ref()
+        .and_then(|u| u.transaction_id.as_deref());
+    assert_eq!(own, Some("txn0"));
+    assert_eq!(read(custom_id).unsigned, None);
+    assert!(matches!(
+        &read(notice_id).content,
+        EventContent::RoomMessage(m) if matches!(&**m, RoomMessageEventContent::Notice(n) if n.body == "The build passed")
+    ));
+    assert!(matches!(
+        &read(emote_id).content,
+        EventContent::RoomMessage(m) if matches!(&**m, RoomMessageEventContent::Emote(e) if e.body == "waves")
+    ));
+    match &read(image_id).content {
+        EventContent::RoomMessage(m) => match &**m {
+            RoomMessageEventContent::Image(image) => {
+                assert_eq!(image.url, picture);
+                assert_eq!(
+                    (image.url.server_name(), image.url.media_id()),
+                    ("localhost", "AbCdEf123")
+                );
+                assert_eq!(image.info.as_ref().and_then(|i| i.w), Some(640));
+            }
+            other => panic!("expected an image, got {other:?}"),
+        },
+        other => panic!("expected a message, got {other:?}"),
+    }
+    let custom_read = read(custom_id);
+    assert_eq!(custom_read.sender, "@bob:localhost");
+    match &custom_read.content {
+        EventContent::Other {
+            event_type,
+            content,
+        } => assert_eq!(
+            (event_type.as_str(), content),
+            ("org.example.custom", &custom_json)
+        ),
+        other => panic!("expected the custom event as it was sent, got {other:?}"),
+    }
+
+    // /sync from the first token: the newest events in the timeline, which
+    // has a gap (more than 10 events); /messages from `prev_batch` back to
+    // that token reads the rest, so that together they are all that happened.
+    let since = alice
+        .sync(&types::SyncTypeQuery {
+            since: Some(first.next_batch.clone()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let update = &since.rooms.as_ref().unwrap().join.as_ref().unwrap()[&room];
+    let timeline = update.timeline.as_ref().unwrap();
+    assert_eq!(timeline.limited, Some(true));
+    // The state before the timeline holds what the gap changed: the topic.
+    let state_before = typed(update.state.as_ref().unwrap().events.as_deref().unwrap());
+    assert!(state_before
+        .iter()
+        .any(|e| matches!(&e.content, EventContent::RoomTopic(t) if t.topic == "Events, typed")));
+    let recent = typed(timeline.events.as_deref().unwrap());
+    let gap = page_through(
+        &alice,
+        &room,
+        backwards(timeline.prev_batch.as_deref(), Some(&first.next_batch), 100),
+    )
+    .await;
+    let happened: Vec<_> = gap
+        .iter()
+        .rev()
+        .map(|e| e.event_id.clone())
+        .chain(recent.iter().map(|e| e.event_id.clone()))
+        .collect();
+    let expected: Vec<_> = all[creation.len()..]
+        .iter()
+        .map(|e| e.event_id.clone())
+        .collect();
+    assert_eq!(happened, expected);
+
+    // Nothing new: an answer at once without a timeout; with one, the sync
+    // waits for bob's next message and brings it.
+    let quiet = types::SyncTypeQuery {
+        since: Some(since.next_batch.clone()),
+        ..Default::default()
+    };
+    let idle = alice.sync(&quiet).await.unwrap();
+    assert_eq!((idle.rooms, &idle.next_batch), (None, &since.next_batch));
+    let later = tokio::spawn({
+        let (bob, room, text) = (bob.clone(), room.clone(), text.clone());
+        async move {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            bob.send_message(&room, "late", &text).await.unwrap()
+        }
+    });
+    let waited = alice
+        .sync(&types::SyncTypeQuery {
+            timeout: Some(10_000),
+            ..quiet
+        })
+        .await
+        .unwrap();
+    let late = later.await.unwrap().event_id;
+    let update = &waited.rooms.unwrap().join.unwrap()[&room];
+    let news = typed(update.timeline.as_ref().unwrap().events.as_deref().unwrap());
+    assert_eq!(
+        news.iter().map(|e| &e.event_id).collect::<Vec<_>>(),
+        [&late]
+    );
+
+    // The state endpoints: one piece by type and key, and the whole state.
+    match alice
+        .get_room_state_with_key(&room, "m.room.name", "")
+        .await
+        .unwrap()
+    {
+        EventContent::RoomName(name) => assert_eq!(name.name, "Typed events"),
+        other => panic!("expected a room name, got {other:?}"),
+    }
+    match alice
+        .get_room_state_with_key(&room, "m.room.join_rules", "")
+        .await
+        .unwrap()
+    {
+        EventContent::RoomJoinRules(rules) => {
+            assert_eq!(rules.join_rule, RoomJoinRulesEventContentJoinRule::Public)
+        }
+        other => panic!("expected join rules, got {other:?}"),
+    }
+    let read_levels = power_levels(
+        bob.get_room_state_with_key(&room, "m.room.power_levels", "")
+            .await
+            .unwrap(),
+    );
+    assert_eq!(read_levels, levels);
+    assert_eq!(read_levels.users.as_ref().unwrap()["@bob:localhost"], 50);
+    let state = alice.get_room_state(&room).await.unwrap();
+    let state = typed(&state);
+    let kinds: std::collections::BTreeSet<(&str, &str)> = state
+        .iter()
+        .map(|e| (e.content.event_type(), e.state_key.as_str()))
+        .collect();
+    for piece in [
+        ("m.room.create", ""),
+        ("m.room.power_levels", ""),
+        ("m.room.join_rules", ""),
+        ("m.room.name", ""),
+        ("m.room.topic", ""),
+        ("m.room.member", "@alice:localhost"),
+        ("m.room.member", "@bob:localhost"),
+        ("m.room.member", "@carol:localhost"),
+    ] {
+        assert!(kinds.contains(&piece), "{piece:?} is not in {kinds:?}");
+    }
+    assert_eq!(kinds.len(), state.len());
+    assert!(state.iter().any(|e| matches!(
+        &e.content,
+        EventContent::RoomMember(m) if m.displayname.as_deref() == Some("Bob")
+    )));
+
+    // What the server keeps is typed too.
+    let kept = server.state();
+    let first_message = kept.rooms[&room]
+        .events
+        .iter()
+        .find(|e| &e.event_id == text_id)
+        .unwrap();
+    assert_eq!(first_message.content, text);
+    assert_eq!(first_message.sender, "@alice:localhost");
+}
+
+/// What a member who left may still read: the history up to their leaving.
+#[tokio::test]
+async fn history_ends_where_a_member_left() {
+    let (_server, base) = start().await;
+    let alice = register(&base, "alice").await;
+    let bob = register(&base, "bob").await;
+    let room = alice
+        .create_room(&types::CreateRoomRequest {
+            preset: Some(types::CreateRoomRequestPreset::PublicChat),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .room_id;
+    let say = |body: &str| {
+        message(RoomMessageEventContent::Text(Box::new(
+            RoomMessageTextContent::new(body),
+        )))
+    };
+    // Before bob ever joins, the room's history is closed to him.
+    assert_matrix_error(
+        bob.get_room_events(&room, &backwards(None, None, 10)).await,
+        403,
+        "M_FORBIDDEN",
+    );
+    bob.join_room_by_id(&room, &Default::default())
+        .await
+        .unwrap();
+    let bobs_sync = bob.sync(&Default::default()).await.unwrap();
+    alice
+        .send_message(&room, "1", &say("before"))
+        .await
+        .unwrap();
+    bob.leave_room(&room, &Default::default()).await.unwrap();
+    alice.send_message(&room, "2", &say("after")).await.unwrap();
+    alice
+        .set_room_state_with_key(
+            &room,
+            "",
+            &EventContent::RoomTopic(Box::new(RoomTopicEventContent::new("Secret"))),
+        )
+        .await
+        .unwrap();
+
+    let seen = page_through(&bob, &room, backwards(None, None, 10)).await;
+    let bodies: Vec<&str> = seen
+        .iter()
+        .filter_map(|e| match &e.content {
+            EventContent::RoomMessage(m) => match &**m {
+                RoomMessageEventContent::Text(t) => Some(t.body.as_str()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    assert_eq!(bodies, ["before"]);
+    assert!(
+        matches!(&seen[0].content, EventContent::RoomMember(m) if m.membership == MemberState::Leave)
+    );
+    // The topic set after he left is not his to read.
+    assert_matrix_error(
+        bob.get_room_state_with_key(&room, "m.room.topic", "").await,
+        404,
+        "M_NOT_FOUND",
+    );
+    // His next sync puts the room under `leave`, up to his leaving.
+    let left = bob
+        .sync(&types::SyncTypeQuery {
+            since: Some(bobs_sync.next_batch),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let rooms = left.rooms.unwrap();
+    assert!(rooms.join.unwrap().is_empty());
+    let update = &rooms.leave.unwrap()[&room];
+    let timeline = typed(update.timeline.as_ref().unwrap().events.as_deref().unwrap());
+    assert_eq!(timeline.len(), 2);
+    assert!(
+        matches!(&timeline[1].content, EventContent::RoomMember(m) if m.membership == MemberState::Leave)
+    );
+
+    // Tokens are this server's own.
+    let bogus = backwards(Some("yesterday"), None, 10);
+    assert_matrix_error(
+        alice.get_room_events(&room, &bogus).await,
+        400,
+        "M_INVALID_PARAM",
+    );
+}
+
+/// An invite comes with stripped state; an invitee who declines learns no
+/// more of the room, and a forgotten room drops out of `/sync`.
+#[tokio::test]
+async fn sync_shows_invites_and_rooms_declined() {
+    let (_server, base) = start().await;
+    let alice = register(&base, "alice").await;
+    let carol = register(&base, "carol").await;
+    let room = alice
+        .create_room(&types::CreateRoomRequest {
+            name: Some("Secret plans".into()),
+            topic: Some("Not for everyone".into()),
+            invite: Some(vec!["@carol:localhost".into()]),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .room_id;
+    let first = carol.sync(&Default::default()).await.unwrap();
+    let rooms = first.rooms.unwrap();
+    assert!(rooms.join.unwrap().is_empty());
+    let invite = &rooms.invite.unwrap()[&room];
+    let stripped = typed(
+        invite
+            .invite_state
+            .as_ref()
+            .unwrap()
+            .events
+            .as_deref()
+            .unwrap(),
+    );
+    assert!(stripped
+        .iter()
+        .any(|e| matches!(&e.content, EventContent::RoomName(n) if n.name == "Secret plans")));
+    assert!(stripped.iter().any(|e| e.state_key == "@carol:localhost"
+        && matches!(&e.content, EventContent::RoomMember(m) if m.membership == MemberState::Invite)));
+
+    carol.leave_room(&room, &Default::default()).await.unwrap();
+    let declined = carol
+        .sync(&types::SyncTypeQuery {
+            since: Some(first.next_batch.clone()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let left = &declined.rooms.unwrap().leave.unwrap()[&room];
+    assert_eq!((&left.state, &left.timeline), (&None, &None));
+    assert_matrix_error(
+        carol
+            .get_room_events(&room, &backwards(None, None, 10))
+            .await,
+        403,
+        "M_FORBIDDEN",
+    );
+    carol.forget_room(&room).await.unwrap();
+    let forgotten = carol
+        .sync(&types::SyncTypeQuery {
+            since: Some(first.next_batch),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(forgotten.rooms, None);
 }

@@ -5,8 +5,14 @@
 //! bindings it generates with `CLIENT_MAJOR_VERSION=v3`. Without `SYNAPSE_URL`
 //! the tests are skipped, except under CI, where they fail.
 
+use matrix_api::events::{
+    EventContent, RoomMemberEventContent, RoomMemberEventContentMembership as MemberState,
+    RoomMessageEventContent, RoomMessageImageContent, RoomMessageTextContent,
+    RoomTopicEventContent,
+};
 use matrix_api::r0::{client::Client, types};
 use matrix_api::runtime::client::Error;
+use matrix_api::runtime::ids::MxcUri;
 
 fn synapse() -> Option<String> {
     match std::env::var("SYNAPSE_URL") {
@@ -70,15 +76,16 @@ fn change(user: &str, reason: Option<&str>) -> types::MembershipChange {
     }
 }
 
-async fn membership_of(
-    client: &Client,
-    room: &str,
-    user: &str,
-) -> serde_json::Map<String, serde_json::Value> {
-    client
+/// The content of `user`'s `m.room.member` event, read typed.
+async fn membership_of(client: &Client, room: &str, user: &str) -> RoomMemberEventContent {
+    let content = client
         .get_room_state_with_key(room, "m.room.member", user)
         .await
-        .expect("the member event is readable")
+        .expect("the member event is readable");
+    match content {
+        EventContent::RoomMember(member) => *member,
+        other => panic!("expected an m.room.member content, got {other:?}"),
+    }
 }
 
 #[tokio::test]
@@ -138,8 +145,8 @@ async fn r0_membership_flow() {
         .await
         .unwrap();
     assert_eq!(
-        membership_of(&alice, &room, &bob_id).await["membership"],
-        "invite"
+        membership_of(&alice, &room, &bob_id).await.membership,
+        MemberState::Invite
     );
     let joined = bob
         .join_room(
@@ -178,8 +185,8 @@ async fn r0_membership_flow() {
         .unwrap();
     let kicked = membership_of(&alice, &room, &bob_id).await;
     assert_eq!(
-        (kicked["membership"].as_str(), kicked["reason"].as_str()),
-        (Some("leave"), Some("Telling unfunny jokes"))
+        (kicked.membership, kicked.reason.as_deref()),
+        (MemberState::Leave, Some("Telling unfunny jokes"))
     );
 
     // Back in by id, then banned and unbanned.
@@ -195,8 +202,8 @@ async fn r0_membership_flow() {
         .await
         .unwrap();
     assert_eq!(
-        membership_of(&alice, &room, &bob_id).await["membership"],
-        "ban"
+        membership_of(&alice, &room, &bob_id).await.membership,
+        MemberState::Ban
     );
     // Synapse refuses a banned user's join with `M_BAD_STATE` rather than `M_FORBIDDEN`.
     assert_matrix_error(
@@ -206,8 +213,8 @@ async fn r0_membership_flow() {
     );
     alice.unban(&room, &change(&bob_id, None)).await.unwrap();
     assert_eq!(
-        membership_of(&alice, &room, &bob_id).await["membership"],
-        "leave"
+        membership_of(&alice, &room, &bob_id).await.membership,
+        MemberState::Leave
     );
 
     // Bob has left, so he can forget the room; alice leaves, then forgets it too.
@@ -290,4 +297,160 @@ async fn v1_membership_flow() {
         ))
         .await;
     assert_matrix_error(wrong, 403, "M_FORBIDDEN");
+}
+
+/// Typed contents sent to Synapse and read back typed: a topic, a text, an
+/// image with an `mxc://` URI and a custom event type through `/messages`,
+/// `/sync` and the state endpoints; power levels changed through their
+/// typed content.
+#[tokio::test]
+async fn r0_typed_events() {
+    let Some(base) = synapse() else { return };
+    let (alice, alice_id) = register(&base, &unique("alice")).await;
+    let (bob, bob_id) = register(&base, &unique("bob")).await;
+    let room = alice
+        .create_room(&types::CreateRoomRequest {
+            preset: Some(types::CreateRoomRequestPreset::PrivateChat),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .room_id;
+
+    let topic = EventContent::RoomTopic(Box::new(RoomTopicEventContent::new("Typed, on Synapse")));
+    alice
+        .set_room_state_with_key(&room, "", &topic)
+        .await
+        .unwrap();
+    let text = EventContent::RoomMessage(Box::new(RoomMessageEventContent::Text(Box::new(
+        RoomMessageTextContent::new("Hello, Synapse"),
+    ))));
+    let picture: MxcUri = "mxc://localhost/SynapseCat".parse().unwrap();
+    let image = EventContent::RoomMessage(Box::new(RoomMessageEventContent::Image(Box::new(
+        RoomMessageImageContent::new("cat.png", picture.clone()),
+    ))));
+    // No fractions: Synapse keeps events to canonical JSON, whose numbers are integers.
+    let custom_json = serde_json::json!({ "flavour": "banana", "nested": { "n": [1, -2, null] } });
+    let custom = EventContent::Other {
+        event_type: "org.example.custom".into(),
+        content: custom_json.clone(),
+    };
+    let txn = unique("txn");
+    let text_id = alice
+        .send_message(&room, &txn, &text)
+        .await
+        .unwrap()
+        .event_id;
+    // Synapse also answers a repeated transaction with the first event.
+    let again = alice.send_message(&room, &txn, &text).await.unwrap();
+    assert_eq!(again.event_id, text_id);
+    let image_id = alice
+        .send_message(&room, &unique("txn"), &image)
+        .await
+        .unwrap()
+        .event_id;
+    let custom_id = alice
+        .send_message(&room, &unique("txn"), &custom)
+        .await
+        .unwrap()
+        .event_id;
+    assert_matrix_error(
+        bob.send_message(&room, &unique("txn"), &text).await,
+        403,
+        "M_FORBIDDEN",
+    );
+
+    // /messages, newest first: every event typed.
+    let page = alice
+        .get_room_events(
+            &room,
+            &types::GetRoomEventsQuery {
+                from: None,
+                to: None,
+                dir: types::GetRoomEventsDir::B,
+                limit: Some(50),
+            },
+        )
+        .await
+        .unwrap();
+    let events: Vec<&types::RoomEvent> = page
+        .chunk
+        .iter()
+        .map(|e| e.typed().expect("Synapse's events fit the envelope"))
+        .collect();
+    let content = |id| &events.iter().find(|e| &e.event_id == id).unwrap().content;
+    assert_eq!(content(&custom_id), &custom);
+    assert_eq!(content(&text_id), &text);
+    match content(&image_id) {
+        EventContent::RoomMessage(m) => match &**m {
+            RoomMessageEventContent::Image(image) => assert_eq!(image.url, picture),
+            other => panic!("expected an image, got {other:?}"),
+        },
+        other => panic!("expected a message, got {other:?}"),
+    }
+    assert!(events
+        .iter()
+        .any(|e| matches!(&e.content, EventContent::RoomCreate(c) if c.room_version.is_some())));
+
+    // The first /sync holds the room; its timeline ends with the custom event.
+    let sync = alice.sync(&Default::default()).await.unwrap();
+    let joined = &sync.rooms.unwrap().join.unwrap()[&room];
+    let timeline = joined.timeline.as_ref().unwrap().events.as_ref().unwrap();
+    let last = timeline.last().and_then(|e| e.typed()).unwrap();
+    assert_eq!((&last.event_id, &last.content), (&custom_id, &custom));
+
+    // Power levels: read typed, bob given 50, written back; bob may not
+    // change them himself (Synapse asks 100 for that).
+    alice
+        .invite_user(&room, &change(&bob_id, None))
+        .await
+        .unwrap();
+    bob.join_room_by_id(&room, &Default::default())
+        .await
+        .unwrap();
+    let mut levels = match alice
+        .get_room_state_with_key(&room, "m.room.power_levels", "")
+        .await
+        .unwrap()
+    {
+        EventContent::RoomPowerLevels(levels) => *levels,
+        other => panic!("expected power levels, got {other:?}"),
+    };
+    // From room version 12 on, creators stand above every level and are not listed.
+    let version = match alice
+        .get_room_state_with_key(&room, "m.room.create", "")
+        .await
+        .unwrap()
+    {
+        EventContent::RoomCreate(create) => create.room_version.unwrap_or_else(|| "1".into()),
+        other => panic!("expected a create event, got {other:?}"),
+    };
+    let listed = levels.users.as_ref().unwrap().get(&alice_id).copied();
+    match version.parse::<u32>() {
+        Ok(12..) => assert_eq!(listed, None),
+        _ => assert_eq!(listed, Some(100)),
+    }
+    levels
+        .users
+        .get_or_insert_with(Default::default)
+        .insert(bob_id.clone(), 50);
+    let levels = EventContent::RoomPowerLevels(Box::new(levels));
+    alice
+        .set_room_state_with_key(&room, "", &levels)
+        .await
+        .unwrap();
+    assert_matrix_error(
+        bob.set_room_state_with_key(&room, "", &levels).await,
+        403,
+        "M_FORBIDDEN",
+    );
+    let state = alice.get_room_state(&room).await.unwrap();
+    assert!(state
+        .iter()
+        .filter_map(|e| e.typed())
+        .any(|e| e.content == levels));
+    assert!(state
+        .iter()
+        .filter_map(|e| e.typed())
+        .any(|e| e.content == topic));
 }

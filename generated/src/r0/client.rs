@@ -376,6 +376,97 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+    /// Page through the events of a room.
+    ///
+    /// Returns a page of the room's events, message and state alike, walking
+    /// back in time (`dir=b`) or forward (`dir=f`) from a token. Tokens come
+    /// from `/sync` (`next_batch`, `prev_batch`) or from an earlier page
+    /// (`end`). The caller sees the room's history while they are in it, and
+    /// up to the moment they left once they have left.
+    ///
+    /// `GET /_matrix/client/r0/rooms/{roomId}/messages`
+    pub async fn get_room_events(
+        &self,
+        room_id: &str,
+        query: &types::GetRoomEventsQuery,
+    ) -> Result<types::RoomEventsPage, Error> {
+        let path = format!("/_matrix/client/r0/rooms/{}/messages", encode_path(room_id));
+        let call = Call::new(
+            reqwest::Method::GET,
+            path,
+            AuthMode::Required {
+                in_query: false,
+            },
+        );
+        let call = call.query_opt("from", query.from.as_ref());
+        let call = call.query_opt("to", query.to.as_ref());
+        let call = call.query("dir", &query.dir);
+        let call = call.query_opt("limit", query.limit.as_ref());
+        let response = self.inner.send(call).await?;
+        match response.status {
+            200 => response.json(),
+            _ => Err(response.unexpected()),
+        }
+    }
+    /// Send a message event to a room.
+    ///
+    /// The body is the event's content; the path names its type. The caller
+    /// must be in the room, with the power level the room's
+    /// `m.room.power_levels` asks for the type (`events_default` when the
+    /// type is not listed).
+    ///
+    /// `txnId` makes the request safe to repeat: the same user sending again
+    /// to the same room with the same `txnId` gets the first event's id back,
+    /// and no second event is sent.
+    ///
+    /// `PUT /_matrix/client/r0/rooms/{roomId}/send/{eventType}/{txnId}`
+    pub async fn send_message(
+        &self,
+        room_id: &str,
+        txn_id: &str,
+        body: &crate::events::EventContent,
+    ) -> Result<types::EventIdResponse, Error> {
+        let path = format!(
+            "/_matrix/client/r0/rooms/{}/send/{}/{}", encode_path(room_id),
+            encode_path(body.event_type()), encode_path(txn_id)
+        );
+        let call = Call::new(
+            reqwest::Method::PUT,
+            path,
+            AuthMode::Required {
+                in_query: false,
+            },
+        );
+        let call = call.json(&body.content())?;
+        let response = self.inner.send(call).await?;
+        match response.status {
+            200 => response.json(),
+            _ => Err(response.unexpected()),
+        }
+    }
+    /// The current state of a room.
+    ///
+    /// Every state event that is current in the room, one for each type and state key.
+    ///
+    /// `GET /_matrix/client/r0/rooms/{roomId}/state`
+    pub async fn get_room_state(
+        &self,
+        room_id: &str,
+    ) -> Result<Vec<crate::runtime::Lenient<types::StateEvent>>, Error> {
+        let path = format!("/_matrix/client/r0/rooms/{}/state", encode_path(room_id));
+        let call = Call::new(
+            reqwest::Method::GET,
+            path,
+            AuthMode::Required {
+                in_query: false,
+            },
+        );
+        let response = self.inner.send(call).await?;
+        match response.status {
+            200 => response.json(),
+            _ => Err(response.unexpected()),
+        }
+    }
     /// The content of one state event.
     ///
     /// For example `m.room.member` with a user id as the state key.
@@ -386,7 +477,7 @@ impl Client {
         room_id: &str,
         event_type: &str,
         state_key: &str,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, Error> {
+    ) -> Result<crate::events::EventContent, Error> {
         let path = format!(
             "/_matrix/client/r0/rooms/{}/state/{}/{}", encode_path(room_id),
             encode_path(event_type), encode_path(state_key)
@@ -398,6 +489,84 @@ impl Client {
                 in_query: false,
             },
         );
+        let response = self.inner.send(call).await?;
+        match response.status {
+            200 => {
+                response
+                    .json()
+                    .map(|content| {
+                        crate::events::EventContent::from_parts(
+                            event_type.to_owned(),
+                            content,
+                        )
+                    })
+            }
+            _ => Err(response.unexpected()),
+        }
+    }
+    /// Set a piece of a room's state.
+    ///
+    /// The body is the event's content; the path names its type and state
+    /// key, and the new event replaces the room's current one of that type
+    /// and key. The caller must be in the room, with the power level the
+    /// room's `m.room.power_levels` asks for the type (`state_default` when
+    /// the type is not listed). A state key that is a user id may only be
+    /// set by that user. Changing `m.room.power_levels` also needs at least
+    /// the levels it changes, and more power than the users whose levels it
+    /// changes. `m.room.member` changes membership as the membership
+    /// endpoints do.
+    ///
+    /// `PUT /_matrix/client/r0/rooms/{roomId}/state/{eventType}/{stateKey}`
+    pub async fn set_room_state_with_key(
+        &self,
+        room_id: &str,
+        state_key: &str,
+        body: &crate::events::EventContent,
+    ) -> Result<types::EventIdResponse, Error> {
+        let path = format!(
+            "/_matrix/client/r0/rooms/{}/state/{}/{}", encode_path(room_id),
+            encode_path(body.event_type()), encode_path(state_key)
+        );
+        let call = Call::new(
+            reqwest::Method::PUT,
+            path,
+            AuthMode::Required {
+                in_query: false,
+            },
+        );
+        let call = call.json(&body.content())?;
+        let response = self.inner.send(call).await?;
+        match response.status {
+            200 => response.json(),
+            _ => Err(response.unexpected()),
+        }
+    }
+    /// What changed in the caller's rooms.
+    ///
+    /// Without `since`, returns the caller's rooms as they are: the state of
+    /// each room and its latest events. With the `next_batch` of an earlier
+    /// answer as `since`, returns what happened after it: new events in the
+    /// rooms the caller is in, rooms they were invited to, and rooms they
+    /// left. When nothing happened, the server waits up to `timeout`
+    /// milliseconds for something to.
+    ///
+    /// `GET /_matrix/client/r0/sync`
+    pub async fn sync(
+        &self,
+        query: &types::SyncTypeQuery,
+    ) -> Result<types::SyncResponse, Error> {
+        let path = "/_matrix/client/r0/sync".to_owned();
+        let call = Call::new(
+            reqwest::Method::GET,
+            path,
+            AuthMode::Required {
+                in_query: false,
+            },
+        );
+        let call = call.query_opt("since", query.since.as_ref());
+        let call = call.query_opt("timeout", query.timeout.as_ref());
+        let call = call.query_opt("full_state", query.full_state.as_ref());
+        let call = call.query_opt("filter", query.filter.as_ref());
         let response = self.inner.send(call).await?;
         match response.status {
             200 => response.json(),

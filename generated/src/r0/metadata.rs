@@ -173,6 +173,45 @@ pub const REGISTER: OperationInfo = OperationInfo {
     summary: "Create an account.",
 };
 
+/// `GET /_matrix/client/r0/rooms/{roomId}/messages` (getRoomEvents).
+pub const GET_ROOM_EVENTS: OperationInfo = OperationInfo {
+    id: "getRoomEvents",
+    method: "GET",
+    path: "/_matrix/client/r0/rooms/{roomId}/messages",
+    aliases: &[],
+    auth: AuthRequirement::Required,
+    rate_limited: false,
+    deprecated: false,
+    added_in: None,
+    summary: "Page through the events of a room.",
+};
+
+/// `PUT /_matrix/client/r0/rooms/{roomId}/send/{eventType}/{txnId}` (sendMessage).
+pub const SEND_MESSAGE: OperationInfo = OperationInfo {
+    id: "sendMessage",
+    method: "PUT",
+    path: "/_matrix/client/r0/rooms/{roomId}/send/{eventType}/{txnId}",
+    aliases: &[],
+    auth: AuthRequirement::Required,
+    rate_limited: false,
+    deprecated: false,
+    added_in: None,
+    summary: "Send a message event to a room.",
+};
+
+/// `GET /_matrix/client/r0/rooms/{roomId}/state` (getRoomState).
+pub const GET_ROOM_STATE: OperationInfo = OperationInfo {
+    id: "getRoomState",
+    method: "GET",
+    path: "/_matrix/client/r0/rooms/{roomId}/state",
+    aliases: &[],
+    auth: AuthRequirement::Required,
+    rate_limited: false,
+    deprecated: false,
+    added_in: None,
+    summary: "The current state of a room.",
+};
+
 /// `GET /_matrix/client/r0/rooms/{roomId}/state/{eventType}/{stateKey}` (getRoomStateWithKey).
 pub const GET_ROOM_STATE_WITH_KEY: OperationInfo = OperationInfo {
     id: "getRoomStateWithKey",
@@ -184,6 +223,32 @@ pub const GET_ROOM_STATE_WITH_KEY: OperationInfo = OperationInfo {
     deprecated: false,
     added_in: None,
     summary: "The content of one state event.",
+};
+
+/// `PUT /_matrix/client/r0/rooms/{roomId}/state/{eventType}/{stateKey}` (setRoomStateWithKey).
+pub const SET_ROOM_STATE_WITH_KEY: OperationInfo = OperationInfo {
+    id: "setRoomStateWithKey",
+    method: "PUT",
+    path: "/_matrix/client/r0/rooms/{roomId}/state/{eventType}/{stateKey}",
+    aliases: &[],
+    auth: AuthRequirement::Required,
+    rate_limited: false,
+    deprecated: false,
+    added_in: None,
+    summary: "Set a piece of a room's state.",
+};
+
+/// `GET /_matrix/client/r0/sync` (sync).
+pub const SYNC: OperationInfo = OperationInfo {
+    id: "sync",
+    method: "GET",
+    path: "/_matrix/client/r0/sync",
+    aliases: &[],
+    auth: AuthRequirement::Required,
+    rate_limited: false,
+    deprecated: false,
+    added_in: None,
+    summary: "What changed in the caller's rooms.",
 };
 
 /// `POST /_matrix/client/r0/rooms/{roomId}/invite` (inviteBy3PID).
@@ -240,7 +305,12 @@ pub const ALL: &[OperationInfo] = &[
     GET_MEMBERS_BY_ROOM,
     LOGIN,
     REGISTER,
+    GET_ROOM_EVENTS,
+    SEND_MESSAGE,
+    GET_ROOM_STATE,
     GET_ROOM_STATE_WITH_KEY,
+    SET_ROOM_STATE_WITH_KEY,
+    SYNC,
     INVITE_BY_3PID,
     GET_VERSIONS,
     GET_TOKEN_OWNER,

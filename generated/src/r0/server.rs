@@ -273,8 +273,81 @@ pub trait Registration: Send + Sync + 'static {
     }
 }
 
+/// The operations of `r0/room_messages.yaml`. Each method answers 404 `M_UNRECOGNIZED` until implemented.
+pub trait RoomMessages: Send + Sync + 'static {
+    /// Page through the events of a room.
+    ///
+    /// Returns a page of the room's events, message and state alike, walking
+    /// back in time (`dir=b`) or forward (`dir=f`) from a token. Tokens come
+    /// from `/sync` (`next_batch`, `prev_batch`) or from an earlier page
+    /// (`end`). The caller sees the room's history while they are in it, and
+    /// up to the moment they left once they have left.
+    ///
+    /// `GET /_matrix/client/r0/rooms/{roomId}/messages`
+    fn get_room_events(
+        &self,
+        auth: Auth,
+        room_id: String,
+        query: types::GetRoomEventsQuery,
+    ) -> impl std::future::Future<
+        Output = Result<types::RoomEventsPage, MatrixError>,
+    > + Send {
+        async move {
+            let _ = (auth, room_id, query);
+            Err(MatrixError::unrecognized())
+        }
+    }
+}
+
+/// The operations of `r0/room_send.yaml`. Each method answers 404 `M_UNRECOGNIZED` until implemented.
+pub trait RoomSend: Send + Sync + 'static {
+    /// Send a message event to a room.
+    ///
+    /// The body is the event's content; the path names its type. The caller
+    /// must be in the room, with the power level the room's
+    /// `m.room.power_levels` asks for the type (`events_default` when the
+    /// type is not listed).
+    ///
+    /// `txnId` makes the request safe to repeat: the same user sending again
+    /// to the same room with the same `txnId` gets the first event's id back,
+    /// and no second event is sent.
+    ///
+    /// `PUT /_matrix/client/r0/rooms/{roomId}/send/{eventType}/{txnId}`
+    fn send_message(
+        &self,
+        auth: Auth,
+        room_id: String,
+        txn_id: String,
+        body: crate::events::EventContent,
+    ) -> impl std::future::Future<
+        Output = Result<types::EventIdResponse, MatrixError>,
+    > + Send {
+        async move {
+            let _ = (auth, room_id, txn_id, body);
+            Err(MatrixError::unrecognized())
+        }
+    }
+}
+
 /// The operations of `r0/room_state.yaml`. Each method answers 404 `M_UNRECOGNIZED` until implemented.
 pub trait RoomState: Send + Sync + 'static {
+    /// The current state of a room.
+    ///
+    /// Every state event that is current in the room, one for each type and state key.
+    ///
+    /// `GET /_matrix/client/r0/rooms/{roomId}/state`
+    fn get_room_state(
+        &self,
+        auth: Auth,
+        room_id: String,
+    ) -> impl std::future::Future<
+        Output = Result<Vec<crate::runtime::Lenient<types::StateEvent>>, MatrixError>,
+    > + Send {
+        async move {
+            let _ = (auth, room_id);
+            Err(MatrixError::unrecognized())
+        }
+    }
     /// The content of one state event.
     ///
     /// For example `m.room.member` with a user id as the state key.
@@ -287,10 +360,63 @@ pub trait RoomState: Send + Sync + 'static {
         event_type: String,
         state_key: String,
     ) -> impl std::future::Future<
-        Output = Result<serde_json::Map<String, serde_json::Value>, MatrixError>,
+        Output = Result<crate::events::EventContent, MatrixError>,
     > + Send {
         async move {
             let _ = (auth, room_id, event_type, state_key);
+            Err(MatrixError::unrecognized())
+        }
+    }
+    /// Set a piece of a room's state.
+    ///
+    /// The body is the event's content; the path names its type and state
+    /// key, and the new event replaces the room's current one of that type
+    /// and key. The caller must be in the room, with the power level the
+    /// room's `m.room.power_levels` asks for the type (`state_default` when
+    /// the type is not listed). A state key that is a user id may only be
+    /// set by that user. Changing `m.room.power_levels` also needs at least
+    /// the levels it changes, and more power than the users whose levels it
+    /// changes. `m.room.member` changes membership as the membership
+    /// endpoints do.
+    ///
+    /// `PUT /_matrix/client/r0/rooms/{roomId}/state/{eventType}/{stateKey}`
+    fn set_room_state_with_key(
+        &self,
+        auth: Auth,
+        room_id: String,
+        state_key: String,
+        body: crate::events::EventContent,
+    ) -> impl std::future::Future<
+        Output = Result<types::EventIdResponse, MatrixError>,
+    > + Send {
+        async move {
+            let _ = (auth, room_id, state_key, body);
+            Err(MatrixError::unrecognized())
+        }
+    }
+}
+
+/// The operations of `r0/syncing.yaml`. Each method answers 404 `M_UNRECOGNIZED` until implemented.
+pub trait Syncing: Send + Sync + 'static {
+    /// What changed in the caller's rooms.
+    ///
+    /// Without `since`, returns the caller's rooms as they are: the state of
+    /// each room and its latest events. With the `next_batch` of an earlier
+    /// answer as `since`, returns what happened after it: new events in the
+    /// rooms the caller is in, rooms they were invited to, and rooms they
+    /// left. When nothing happened, the server waits up to `timeout`
+    /// milliseconds for something to.
+    ///
+    /// `GET /_matrix/client/r0/sync`
+    fn sync(
+        &self,
+        auth: Auth,
+        query: types::SyncTypeQuery,
+    ) -> impl std::future::Future<
+        Output = Result<types::SyncResponse, MatrixError>,
+    > + Send {
+        async move {
+            let _ = (auth, query);
             Err(MatrixError::unrecognized())
         }
     }
@@ -353,10 +479,11 @@ pub trait Whoami: Send + Sync + 'static {
 }
 
 /// Everything [`router`] needs: every trait of this API.
-pub trait Service: Banning + CreateRoom + Inviting + Joining + Kicking + Leaving + ListMembers + Login + Registration + RoomState + ThirdPartyMembership + Versions + Whoami {}
+pub trait Service: Banning + CreateRoom + Inviting + Joining + Kicking + Leaving + ListMembers + Login + Registration + RoomMessages + RoomSend + RoomState + Syncing + ThirdPartyMembership + Versions + Whoami {}
 impl<
     T: Banning + CreateRoom + Inviting + Joining + Kicking + Leaving + ListMembers
-        + Login + Registration + RoomState + ThirdPartyMembership + Versions + Whoami,
+        + Login + Registration + RoomMessages + RoomSend + RoomState + Syncing
+        + ThirdPartyMembership + Versions + Whoami,
 > Service for T {}
 /// An axum router serving `service` on every path of this API, `x-alias`
 /// paths included. Unknown paths answer 404 and wrong methods 405, both
@@ -411,17 +538,36 @@ pub fn routes<S: Service>() -> axum::Router<Arc<S>> {
             axum::routing::get(route_get_members_by_room::<S>),
         )
         .route(
+            "/_matrix/client/r0/rooms/{p0}/messages",
+            axum::routing::get(route_get_room_events::<S>),
+        )
+        .route(
+            "/_matrix/client/r0/rooms/{p0}/send/{p1}/",
+            axum::routing::put(route_send_message::<S>),
+        )
+        .route(
+            "/_matrix/client/r0/rooms/{p0}/send/{p1}/{p2}",
+            axum::routing::put(route_send_message::<S>),
+        )
+        .route(
+            "/_matrix/client/r0/rooms/{p0}/state",
+            axum::routing::get(route_get_room_state::<S>),
+        )
+        .route(
             "/_matrix/client/r0/rooms/{p0}/state/{p1}/",
-            axum::routing::get(route_get_room_state_with_key::<S>),
+            axum::routing::get(route_get_room_state_with_key::<S>)
+                .put(route_set_room_state_with_key::<S>),
         )
         .route(
             "/_matrix/client/r0/rooms/{p0}/state/{p1}/{p2}",
-            axum::routing::get(route_get_room_state_with_key::<S>),
+            axum::routing::get(route_get_room_state_with_key::<S>)
+                .put(route_set_room_state_with_key::<S>),
         )
         .route(
             "/_matrix/client/r0/rooms/{p0}/unban",
             axum::routing::post(route_unban::<S>),
         )
+        .route("/_matrix/client/r0/sync", axum::routing::get(route_sync::<S>))
         .route("/_matrix/client/versions", axum::routing::get(route_get_versions::<S>))
 }
 
@@ -625,6 +771,54 @@ async fn route_get_members_by_room<S: Service>(
     respond(call_get_members_by_room(service.as_ref(), request).await)
 }
 
+async fn route_get_room_events<S: Service>(
+    State(service): State<Arc<S>>,
+    path: Result<Path<Vec<(String, String)>>, PathRejection>,
+    request: Request,
+) -> Response {
+    let path = match path_params(path, &["roomId"]) {
+        Ok(path) => path,
+        Err(error) => return error.into_response(),
+    };
+    let request = match RequestParts::read(path, request).await {
+        Ok(request) => request,
+        Err(error) => return error.into_response(),
+    };
+    respond(call_get_room_events(service.as_ref(), request).await)
+}
+
+async fn route_send_message<S: Service>(
+    State(service): State<Arc<S>>,
+    path: Result<Path<Vec<(String, String)>>, PathRejection>,
+    request: Request,
+) -> Response {
+    let path = match path_params(path, &["roomId", "eventType", "txnId"]) {
+        Ok(path) => path,
+        Err(error) => return error.into_response(),
+    };
+    let request = match RequestParts::read(path, request).await {
+        Ok(request) => request,
+        Err(error) => return error.into_response(),
+    };
+    respond(call_send_message(service.as_ref(), request).await)
+}
+
+async fn route_get_room_state<S: Service>(
+    State(service): State<Arc<S>>,
+    path: Result<Path<Vec<(String, String)>>, PathRejection>,
+    request: Request,
+) -> Response {
+    let path = match path_params(path, &["roomId"]) {
+        Ok(path) => path,
+        Err(error) => return error.into_response(),
+    };
+    let request = match RequestParts::read(path, request).await {
+        Ok(request) => request,
+        Err(error) => return error.into_response(),
+    };
+    respond(call_get_room_state(service.as_ref(), request).await)
+}
+
 async fn route_get_room_state_with_key<S: Service>(
     State(service): State<Arc<S>>,
     path: Result<Path<Vec<(String, String)>>, PathRejection>,
@@ -641,6 +835,22 @@ async fn route_get_room_state_with_key<S: Service>(
     respond(call_get_room_state_with_key(service.as_ref(), request).await)
 }
 
+async fn route_set_room_state_with_key<S: Service>(
+    State(service): State<Arc<S>>,
+    path: Result<Path<Vec<(String, String)>>, PathRejection>,
+    request: Request,
+) -> Response {
+    let path = match path_params(path, &["roomId", "eventType", "stateKey"]) {
+        Ok(path) => path,
+        Err(error) => return error.into_response(),
+    };
+    let request = match RequestParts::read(path, request).await {
+        Ok(request) => request,
+        Err(error) => return error.into_response(),
+    };
+    respond(call_set_room_state_with_key(service.as_ref(), request).await)
+}
+
 async fn route_unban<S: Service>(
     State(service): State<Arc<S>>,
     path: Result<Path<Vec<(String, String)>>, PathRejection>,
@@ -655,6 +865,17 @@ async fn route_unban<S: Service>(
         Err(error) => return error.into_response(),
     };
     respond(call_unban(service.as_ref(), request).await)
+}
+
+async fn route_sync<S: Service>(
+    State(service): State<Arc<S>>,
+    request: Request,
+) -> Response {
+    let request = match RequestParts::read(Vec::new(), request).await {
+        Ok(request) => request,
+        Err(error) => return error.into_response(),
+    };
+    respond(call_sync(service.as_ref(), request).await)
 }
 
 async fn route_get_versions<S: Service>(
@@ -862,6 +1083,50 @@ async fn call_register<S: Service>(
     Ok(json_response(200, &response))
 }
 
+async fn call_get_room_events<S: Service>(
+    service: &S,
+    request: RequestParts,
+) -> Result<Response, MatrixError> {
+    let auth = request.require_auth()?;
+    let room_id = request.path(0, "roomId")?;
+    let query = types::GetRoomEventsQuery {
+        from: request.query("from")?,
+        to: request.query("to")?,
+        dir: request
+            .query_one_of("dir", &["b", "f"])?
+            .ok_or_else(|| MatrixError::missing_param("dir"))?,
+        limit: request.query("limit")?,
+    };
+    let response = RoomMessages::get_room_events(service, auth, room_id, query).await?;
+    Ok(json_response(200, &response))
+}
+
+async fn call_send_message<S: Service>(
+    service: &S,
+    request: RequestParts,
+) -> Result<Response, MatrixError> {
+    let auth = request.require_auth()?;
+    let room_id = request.path(0, "roomId")?;
+    let event_type = request.path(1, "eventType")?;
+    let txn_id = request.path(2, "txnId")?;
+    let body = crate::events::EventContent::from_parts(
+        event_type,
+        serde_json::Value::Object(request.json_object(true, &[])?),
+    );
+    let response = RoomSend::send_message(service, auth, room_id, txn_id, body).await?;
+    Ok(json_response(200, &response))
+}
+
+async fn call_get_room_state<S: Service>(
+    service: &S,
+    request: RequestParts,
+) -> Result<Response, MatrixError> {
+    let auth = request.require_auth()?;
+    let room_id = request.path(0, "roomId")?;
+    let response = RoomState::get_room_state(service, auth, room_id).await?;
+    Ok(json_response(200, &response))
+}
+
 async fn call_get_room_state_with_key<S: Service>(
     service: &S,
     request: RequestParts,
@@ -878,6 +1143,44 @@ async fn call_get_room_state_with_key<S: Service>(
             state_key,
         )
         .await?;
+    Ok(json_response(200, &response.content()))
+}
+
+async fn call_set_room_state_with_key<S: Service>(
+    service: &S,
+    request: RequestParts,
+) -> Result<Response, MatrixError> {
+    let auth = request.require_auth()?;
+    let room_id = request.path(0, "roomId")?;
+    let event_type = request.path(1, "eventType")?;
+    let state_key = request.path(2, "stateKey")?;
+    let body = crate::events::EventContent::from_parts(
+        event_type,
+        serde_json::Value::Object(request.json_object(true, &[])?),
+    );
+    let response = RoomState::set_room_state_with_key(
+            service,
+            auth,
+            room_id,
+            state_key,
+            body,
+        )
+        .await?;
+    Ok(json_response(200, &response))
+}
+
+async fn call_sync<S: Service>(
+    service: &S,
+    request: RequestParts,
+) -> Result<Response, MatrixError> {
+    let auth = request.require_auth()?;
+    let query = types::SyncTypeQuery {
+        since: request.query("since")?,
+        timeout: request.query("timeout")?,
+        full_state: request.query("full_state")?,
+        filter: request.query("filter")?,
+    };
+    let response = Syncing::sync(service, auth, query).await?;
     Ok(json_response(200, &response))
 }
 
@@ -933,7 +1236,10 @@ mod tests {
         impl super::ListMembers for Unimplemented {}
         impl super::Login for Unimplemented {}
         impl super::Registration for Unimplemented {}
+        impl super::RoomMessages for Unimplemented {}
+        impl super::RoomSend for Unimplemented {}
         impl super::RoomState for Unimplemented {}
+        impl super::Syncing for Unimplemented {}
         impl super::ThirdPartyMembership for Unimplemented {}
         impl super::Versions for Unimplemented {}
         impl super::Whoami for Unimplemented {}

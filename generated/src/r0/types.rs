@@ -239,6 +239,51 @@ impl Error {
     }
 }
 
+/// What every event has, whatever its kind.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Event {
+    /// The event's payload. Its shape is given by the event type.
+    ///
+    /// With the event's `type`, typed by it.
+    #[serde(flatten)]
+    pub content: crate::events::EventContent,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl Event {
+    /// A value with the required fields; the optional ones are unset.
+    pub fn new(content: crate::events::EventContent) -> Self {
+        Self {
+            content,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The id of the event a request created.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EventIdResponse {
+    /// The new event's id.
+    pub event_id: crate::runtime::ids::EventId,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl EventIdResponse {
+    /// A value with the required fields; the optional ones are unset.
+    pub fn new(event_id: crate::runtime::ids::EventId) -> Self {
+        Self {
+            event_id,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetJoinedMembersByRoomResponse {
     /// Profiles by user id.
@@ -340,6 +385,76 @@ pub struct GetMembersByRoomResponse {
     /// read and written again loses nothing.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+#[serde(from = "String", into = "String")]
+pub enum GetRoomEventsDir {
+    /// `b`
+    B,
+    /// `f`
+    F,
+    /// A value the spec does not list: Matrix enums are open.
+    Other(String),
+}
+
+impl GetRoomEventsDir {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::B => "b",
+            Self::F => "f",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<String> for GetRoomEventsDir {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "b" => Self::B,
+            "f" => Self::F,
+            _ => Self::Other(value),
+        }
+    }
+}
+
+impl From<&str> for GetRoomEventsDir {
+    fn from(value: &str) -> Self {
+        Self::from(value.to_owned())
+    }
+}
+
+impl From<GetRoomEventsDir> for String {
+    fn from(value: GetRoomEventsDir) -> Self {
+        match value {
+            GetRoomEventsDir::Other(value) => value,
+            known => known.as_str().to_owned(),
+        }
+    }
+}
+
+impl std::str::FromStr for GetRoomEventsDir {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for GetRoomEventsDir {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -489,6 +604,29 @@ impl std::fmt::Display for InviteBy3pidRequestMedium {
     }
 }
 
+/// What the caller may know of the room before joining.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct InviteState {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<crate::runtime::Lenient<StrippedStateEvent>>>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+/// A room the caller is invited to.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct InvitedRoomUpdate {
+    /// What the caller may know of the room before joining.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invite_state: Option<InviteState>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JoinedRoom {
     /// The room joined.
@@ -507,6 +645,32 @@ impl JoinedRoom {
             extra: std::collections::BTreeMap::new(),
         }
     }
+}
+
+/// A room the caller is in.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct JoinedRoomUpdate {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<StateEvents>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<Timeline>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+/// A room the caller left, up to the moment they left.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LeftRoomUpdate {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<StateEvents>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<Timeline>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -928,6 +1092,86 @@ impl RegisterResponse {
     }
 }
 
+/// An event of a room, message or state, with the room it belongs to.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RoomEvent {
+    /// The event's payload. Its shape is given by the event type.
+    ///
+    /// With the event's `type`, typed by it.
+    #[serde(flatten)]
+    pub content: crate::events::EventContent,
+    /// The event's identifier, unique across rooms.
+    pub event_id: crate::runtime::ids::EventId,
+    /// The user who sent the event.
+    pub sender: crate::runtime::ids::UserId,
+    /// When the sender's homeserver accepted the event, in milliseconds since the Unix epoch.
+    pub origin_server_ts: i64,
+    /// Set on state events only: together with the type, it names the piece of room state the event sets (often the empty string).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsigned: Option<UnsignedData>,
+    /// The room the event was sent in.
+    pub room_id: crate::runtime::ids::RoomId,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl RoomEvent {
+    /// A value with the required fields; the optional ones are unset.
+    pub fn new(
+        content: crate::events::EventContent,
+        event_id: crate::runtime::ids::EventId,
+        sender: crate::runtime::ids::UserId,
+        origin_server_ts: i64,
+        room_id: crate::runtime::ids::RoomId,
+    ) -> Self {
+        Self {
+            content,
+            event_id,
+            sender,
+            origin_server_ts,
+            state_key: None,
+            unsigned: None,
+            room_id,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// A page of a room's events, with the tokens around it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RoomEventsPage {
+    /// The token the page starts at (`from`, when it was given).
+    pub start: String,
+    /// The token to ask for the next page with. Absent when there was nothing more to return in this direction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
+    /// The events, in the order of `dir`.
+    pub chunk: Vec<crate::runtime::Lenient<RoomEvent>>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl RoomEventsPage {
+    /// A value with the required fields; the optional ones are unset.
+    pub fn new(
+        start: impl Into<String>,
+        chunk: Vec<crate::runtime::Lenient<RoomEvent>>,
+    ) -> Self {
+        Self {
+            start: start.into(),
+            end: None,
+            chunk,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
 /// RoomMember
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RoomMember {
@@ -996,6 +1240,262 @@ pub struct RoomRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+/// The caller's rooms, by how the caller stands in them.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Rooms {
+    /// The rooms the caller is in, by room id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub join: Option<std::collections::BTreeMap<String, JoinedRoomUpdate>>,
+    /// The rooms the caller is invited to, by room id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invite: Option<std::collections::BTreeMap<String, InvitedRoomUpdate>>,
+    /// The rooms the caller left (or was removed from), by room id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leave: Option<std::collections::BTreeMap<String, LeftRoomUpdate>>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+/// A state event: the latest one of each type and state key in a room is the room's current state.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StateEvent {
+    /// The event's payload. Its shape is given by the event type.
+    ///
+    /// With the event's `type`, typed by it.
+    #[serde(flatten)]
+    pub content: crate::events::EventContent,
+    /// The event's identifier, unique across rooms.
+    pub event_id: crate::runtime::ids::EventId,
+    /// The user who sent the event.
+    pub sender: crate::runtime::ids::UserId,
+    /// When the sender's homeserver accepted the event, in milliseconds since the Unix epoch.
+    pub origin_server_ts: i64,
+    /// With the type, the piece of room state this event sets.
+    pub state_key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsigned: Option<UnsignedData>,
+    /// The room the event was sent in.
+    pub room_id: crate::runtime::ids::RoomId,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl StateEvent {
+    /// A value with the required fields; the optional ones are unset.
+    pub fn new(
+        content: crate::events::EventContent,
+        event_id: crate::runtime::ids::EventId,
+        sender: crate::runtime::ids::UserId,
+        origin_server_ts: i64,
+        state_key: impl Into<String>,
+        room_id: crate::runtime::ids::RoomId,
+    ) -> Self {
+        Self {
+            content,
+            event_id,
+            sender,
+            origin_server_ts,
+            state_key: state_key.into(),
+            unsigned: None,
+            room_id,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// State the timeline does not show: the room's state as it was just before the first event of `timeline`.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StateEvents {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<crate::runtime::Lenient<SyncStateEvent>>>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+/// A state event cut down to what a user who is not in the room may see, such as the name of a room they are invited to.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StrippedStateEvent {
+    /// With the type, the piece of room state this event sets.
+    pub state_key: String,
+    /// The user who sent the event.
+    pub sender: crate::runtime::ids::UserId,
+    /// The event's payload, shaped by its type.
+    ///
+    /// With the event's `type`, typed by it.
+    #[serde(flatten)]
+    pub content: crate::events::EventContent,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl StrippedStateEvent {
+    /// A value with the required fields; the optional ones are unset.
+    pub fn new(
+        state_key: impl Into<String>,
+        sender: crate::runtime::ids::UserId,
+        content: crate::events::EventContent,
+    ) -> Self {
+        Self {
+            state_key: state_key.into(),
+            sender,
+            content,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// What changed in the caller's rooms, and where to continue from.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SyncResponse {
+    /// The `since` of the next request.
+    pub next_batch: String,
+    /// The caller's rooms, by how the caller stands in them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rooms: Option<Rooms>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl SyncResponse {
+    /// A value with the required fields; the optional ones are unset.
+    pub fn new(next_batch: impl Into<String>) -> Self {
+        Self {
+            next_batch: next_batch.into(),
+            rooms: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// An event of a room as `/sync` lists it: the room is the key it is listed under, so the event does not repeat the room id.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SyncRoomEvent {
+    /// The event's payload. Its shape is given by the event type.
+    ///
+    /// With the event's `type`, typed by it.
+    #[serde(flatten)]
+    pub content: crate::events::EventContent,
+    /// The event's identifier, unique across rooms.
+    pub event_id: crate::runtime::ids::EventId,
+    /// The user who sent the event.
+    pub sender: crate::runtime::ids::UserId,
+    /// When the sender's homeserver accepted the event, in milliseconds since the Unix epoch.
+    pub origin_server_ts: i64,
+    /// Set on state events only: together with the type, it names the piece of room state the event sets (often the empty string).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsigned: Option<UnsignedData>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl SyncRoomEvent {
+    /// A value with the required fields; the optional ones are unset.
+    pub fn new(
+        content: crate::events::EventContent,
+        event_id: crate::runtime::ids::EventId,
+        sender: crate::runtime::ids::UserId,
+        origin_server_ts: i64,
+    ) -> Self {
+        Self {
+            content,
+            event_id,
+            sender,
+            origin_server_ts,
+            state_key: None,
+            unsigned: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// A state event as `/sync` lists it, under its room.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SyncStateEvent {
+    /// The event's payload. Its shape is given by the event type.
+    ///
+    /// With the event's `type`, typed by it.
+    #[serde(flatten)]
+    pub content: crate::events::EventContent,
+    /// The event's identifier, unique across rooms.
+    pub event_id: crate::runtime::ids::EventId,
+    /// The user who sent the event.
+    pub sender: crate::runtime::ids::UserId,
+    /// When the sender's homeserver accepted the event, in milliseconds since the Unix epoch.
+    pub origin_server_ts: i64,
+    /// With the type, the piece of room state this event sets.
+    pub state_key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsigned: Option<UnsignedData>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl SyncStateEvent {
+    /// A value with the required fields; the optional ones are unset.
+    pub fn new(
+        content: crate::events::EventContent,
+        event_id: crate::runtime::ids::EventId,
+        sender: crate::runtime::ids::UserId,
+        origin_server_ts: i64,
+        state_key: impl Into<String>,
+    ) -> Self {
+        Self {
+            content,
+            event_id,
+            sender,
+            origin_server_ts,
+            state_key: state_key.into(),
+            unsigned: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The room's events, oldest first.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Timeline {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<crate::runtime::Lenient<SyncRoomEvent>>>,
+    /// True when there were more events than the timeline holds; page back from `prev_batch` to read them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limited: Option<bool>,
+    /// A token for `/messages` that reads backwards from the first event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prev_batch: Option<String>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+/// Facts about the event that the server adds when it hands it out.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UnsignedData {
+    /// The transaction id the client gave when it sent the event; only its sender sees it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction_id: Option<String>,
+    /// Properties the spec does not declare, kept so that a value
+    /// read and written again loses nothing.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
 /// Who is logging in.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserIdentifier {
@@ -1040,4 +1540,30 @@ pub struct GetMembersByRoomQuery {
 pub struct RegisterQuery {
     /// The kind of account; `user` unless said otherwise.
     pub kind: Option<RegisterKind>,
+}
+
+/// Query parameters of `getRoomEvents`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetRoomEventsQuery {
+    /// Where to start. Without it, pages start at the newest event (`dir=b`) or at the oldest (`dir=f`).
+    pub from: Option<String>,
+    /// Where to stop; the page never goes past it.
+    pub to: Option<String>,
+    /// `b` pages backwards, newest first; `f` forwards, oldest first.
+    pub dir: GetRoomEventsDir,
+    /// The most events to return; 10 when absent.
+    pub limit: Option<i64>,
+}
+
+/// Query parameters of `sync`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SyncTypeQuery {
+    /// The `next_batch` of the previous answer.
+    pub since: Option<String>,
+    /// How long to wait for news, in milliseconds; 0 when absent.
+    pub timeout: Option<i64>,
+    /// Return the full state of every joined room, even after `since`.
+    pub full_state: Option<bool>,
+    /// Accepted and ignored by servers without filters.
+    pub filter: Option<String>,
 }

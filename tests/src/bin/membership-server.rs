@@ -12,6 +12,11 @@ async fn main() -> std::io::Result<()> {
         .parse()
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
     let server_name = args.next().unwrap_or_else(|| "localhost".to_owned());
+    // Every user, room and event id ends with the server name: a name that
+    // breaks the grammar would make none of them valid.
+    server_name
+        .parse::<matrix_api::runtime::ids::ServerName>()
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
     let server = membership_server::MembershipServer::new(&server_name);
     let (bound, task) = server.serve(addr).await?;
     // Tests read this line to learn the port.
