@@ -235,6 +235,20 @@ const RESERVED_TYPES: &[&str] = &[
     "RetryPolicy",
 ];
 
+/// The start of the names an operation's types are built from (`Sync` for
+/// `SyncResponse`, `SyncQuery`): never a type itself, so a prelude name is
+/// fine here.
+pub fn type_prefix(text: &str) -> String {
+    let name = pascal_case(text);
+    if name.is_empty() {
+        "Value".to_owned()
+    } else if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("V{name}")
+    } else {
+        name
+    }
+}
+
 /// A legal Rust type, trait or variant name that shadows nothing the generated code uses.
 pub fn type_ident(text: &str) -> String {
     let name = pascal_case(text);

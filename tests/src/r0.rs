@@ -387,7 +387,7 @@ impl api::Syncing for MembershipServer {
     async fn sync(
         &self,
         auth: Auth,
-        query: types::SyncTypeQuery,
+        query: types::SyncQuery,
     ) -> Result<types::SyncResponse, MatrixError> {
         let user = self.user(&auth)?;
         let since = match &query.since {

@@ -831,7 +831,7 @@ async fn typed_events_flow() {
     // has a gap (more than 10 events); /messages from `prev_batch` back to
     // that token reads the rest, so that together they are all that happened.
     let since = alice
-        .sync(&types::SyncTypeQuery {
+        .sync(&types::SyncQuery {
             since: Some(first.next_batch.clone()),
             ..Default::default()
         })
@@ -866,7 +866,7 @@ async fn typed_events_flow() {
 
     // Nothing new: an answer at once without a timeout; with one, the sync
     // waits for bob's next message and brings it.
-    let quiet = types::SyncTypeQuery {
+    let quiet = types::SyncQuery {
         since: Some(since.next_batch.clone()),
         ..Default::default()
     };
@@ -880,7 +880,7 @@ async fn typed_events_flow() {
         }
     });
     let waited = alice
-        .sync(&types::SyncTypeQuery {
+        .sync(&types::SyncQuery {
             timeout: Some(10_000),
             ..quiet
         })
@@ -1022,7 +1022,7 @@ async fn history_ends_where_a_member_left() {
     );
     // His next sync puts the room under `leave`, up to his leaving.
     let left = bob
-        .sync(&types::SyncTypeQuery {
+        .sync(&types::SyncQuery {
             since: Some(bobs_sync.next_batch),
             ..Default::default()
         })
@@ -1084,7 +1084,7 @@ async fn sync_shows_invites_and_rooms_declined() {
 
     carol.leave_room(&room, &Default::default()).await.unwrap();
     let declined = carol
-        .sync(&types::SyncTypeQuery {
+        .sync(&types::SyncQuery {
             since: Some(first.next_batch.clone()),
             ..Default::default()
         })
@@ -1101,7 +1101,7 @@ async fn sync_shows_invites_and_rooms_declined() {
     );
     carol.forget_room(&room).await.unwrap();
     let forgotten = carol
-        .sync(&types::SyncTypeQuery {
+        .sync(&types::SyncQuery {
             since: Some(first.next_batch),
             ..Default::default()
         })

@@ -553,7 +553,7 @@ impl Client {
     /// `GET /_matrix/client/r0/sync`
     pub async fn sync(
         &self,
-        query: &types::SyncTypeQuery,
+        query: &types::SyncQuery,
     ) -> Result<types::SyncResponse, Error> {
         let path = "/_matrix/client/r0/sync".to_owned();
         let call = Call::new(

@@ -411,7 +411,7 @@ pub trait Syncing: Send + Sync + 'static {
     fn sync(
         &self,
         auth: Auth,
-        query: types::SyncTypeQuery,
+        query: types::SyncQuery,
     ) -> impl std::future::Future<
         Output = Result<types::SyncResponse, MatrixError>,
     > + Send {
@@ -1174,7 +1174,7 @@ async fn call_sync<S: Service>(
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
-    let query = types::SyncTypeQuery {
+    let query = types::SyncQuery {
         since: request.query("since")?,
         timeout: request.query("timeout")?,
         full_state: request.query("full_state")?,

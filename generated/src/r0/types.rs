@@ -1557,7 +1557,7 @@ pub struct GetRoomEventsQuery {
 
 /// Query parameters of `sync`.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct SyncTypeQuery {
+pub struct SyncQuery {
     /// The `next_batch` of the previous answer.
     pub since: Option<String>,
     /// How long to wait for news, in milliseconds; 0 when absent.

@@ -17,7 +17,7 @@ use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, SecurityScheme
 
 use crate::model::{Api, Discriminator, Operation};
 use crate::names::{
-    const_ident, is_keyword, local_ident, snake_case, type_ident, variant_ident, Scope,
+    const_ident, is_keyword, local_ident, snake_case, type_ident, type_prefix, variant_ident, Scope,
 };
 use bodies::{request_body, response_body, response_headers};
 pub use bodies::{HeaderIr, Headers};
@@ -329,7 +329,7 @@ fn operation(
         wanted.insert_str(0, "op_");
     }
     let fn_name = fn_names.claim(&wanted, "_");
-    let prefix = graph.reserve(&type_ident(&op.id));
+    let prefix = graph.reserve(&type_prefix(&op.id));
 
     let mut path_params = Vec::new();
     let mut query_params = Vec::new();

@@ -327,6 +327,8 @@ impl<'a> TypeGraph<'a> {
             .title
             .as_deref()
             .filter(|t| t.split_whitespace().count() <= 5 && !t.ends_with('.'))
+            // `title: body` names nothing: the place does better.
+            .filter(|t| !GENERIC_TITLES.contains(&t.trim().to_ascii_lowercase().as_str()))
             .map(type_ident);
         match title {
             Some(title) if !self.used.contains(&title) => {
@@ -617,6 +619,11 @@ fn numbered(used: &mut BTreeSet<String>, wanted: &str, separator: &str) -> Strin
     used.insert(name.clone());
     name
 }
+
+/// Titles that say what a schema is made of, not what it is.
+const GENERIC_TITLES: &[&str] = &[
+    "body", "request", "response", "data", "object", "content", "value", "item", "result",
+];
 
 fn unique(used: &mut BTreeSet<String>, wanted: &str) -> String {
     numbered(used, if wanted.is_empty() { "Value" } else { wanted }, "")

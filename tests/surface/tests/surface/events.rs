@@ -150,7 +150,7 @@ pub async fn markers(s: &Surface, bob: &User, room: &Room, sent: &Sent) {
 #[allow(deprecated)]
 pub async fn streams(s: &Surface, alice: &User, room: &Room) {
     let c = &alice.client;
-    let now = types::SyncTypeQuery {
+    let now = types::SyncQuery {
         timeout: Some(0),
         ..Default::default()
     };

@@ -54,7 +54,7 @@ pub async fn devices(s: &Surface, alice: &User, bob: &User) {
         ..types::ClaimKeysRequest::new([(alice.id.to_string(), wanted)].into())
     };
     s.json("claimKeys", bob.client.claim_keys(&claim)).await;
-    let now = types::SyncTypeQuery {
+    let now = types::SyncQuery {
         timeout: Some(0),
         ..Default::default()
     };
@@ -67,7 +67,7 @@ pub async fn devices(s: &Surface, alice: &User, bob: &User) {
     }
     let message = object(json!({ "body": "psst" }));
     let messages = [(bob.id.to_string(), [("*".to_owned(), message)].into())];
-    let to_device = types::Body::new(messages.into());
+    let to_device = types::SendToDeviceRequest::new(messages.into());
     let txn = unique("txn");
     let sent = c.send_to_device("org.example.surface", &txn, &to_device);
     s.json("sendToDevice", sent).await;

@@ -253,7 +253,7 @@ async fn read_messages(client: &Client, sent: &Sent) {
 
 async fn read_sync(client: &Client, sent: &Sent) {
     let filter = json!({ "room": { "timeline": { "limit": 100 } } });
-    let query = types::SyncTypeQuery {
+    let query = types::SyncQuery {
         filter: Some(filter.to_string()),
         ..Default::default()
     };
