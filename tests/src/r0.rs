@@ -17,6 +17,8 @@ type Empty = Map<String, Value>;
 impl api::Registration for MembershipServer {
     async fn register(
         &self,
+        // Registration is open: a token (an application service's) is not needed.
+        _auth: Auth,
         query: types::RegisterQuery,
         body: types::RegisterRequest,
     ) -> Result<types::RegisterResponse, MatrixError> {
@@ -39,7 +41,11 @@ impl api::Registration for MembershipServer {
 }
 
 impl api::Login for MembershipServer {
-    async fn login(&self, body: types::LoginRequest) -> Result<types::LoginResponse, MatrixError> {
+    async fn login(
+        &self,
+        _auth: Auth,
+        body: types::LoginRequest,
+    ) -> Result<types::LoginResponse, MatrixError> {
         if body.r#type != types::LoginRequestType::MLoginPassword {
             return Err(MatrixError::new(400, "M_UNKNOWN", "Unknown login type"));
         }
@@ -69,7 +75,7 @@ impl api::Whoami for MembershipServer {
 }
 
 impl api::Versions for MembershipServer {
-    async fn get_versions(&self) -> Result<types::GetVersionsResponse, MatrixError> {
+    async fn get_versions(&self, _auth: Auth) -> Result<types::GetVersionsResponse, MatrixError> {
         Ok(types::GetVersionsResponse::new(vec!["r0.6.1".to_owned()]))
     }
 }

@@ -15,6 +15,7 @@ type Empty = Map<String, Value>;
 impl api::Login for MembershipServer {
     async fn post_login(
         &self,
+        _auth: Auth,
         body: types::PostLoginRequest,
     ) -> Result<types::PostLoginResponse, MatrixError> {
         if body.r#type != "m.login.password" {

@@ -239,12 +239,13 @@ pub trait Login: Send + Sync + 'static {
     /// `POST /_matrix/client/r0/login`
     fn login(
         &self,
+        auth: Auth,
         body: types::LoginRequest,
     ) -> impl std::future::Future<
         Output = Result<types::LoginResponse, MatrixError>,
     > + Send {
         async move {
-            let _ = body;
+            let _ = (auth, body);
             Err(MatrixError::unrecognized())
         }
     }
@@ -261,13 +262,14 @@ pub trait Registration: Send + Sync + 'static {
     /// `POST /_matrix/client/r0/register`
     fn register(
         &self,
+        auth: Auth,
         query: types::RegisterQuery,
         body: types::RegisterRequest,
     ) -> impl std::future::Future<
         Output = Result<types::RegisterResponse, MatrixError>,
     > + Send {
         async move {
-            let _ = (query, body);
+            let _ = (auth, query, body);
             Err(MatrixError::unrecognized())
         }
     }
@@ -453,10 +455,14 @@ pub trait Versions: Send + Sync + 'static {
     /// `GET /_matrix/client/versions`
     fn get_versions(
         &self,
+        auth: Auth,
     ) -> impl std::future::Future<
         Output = Result<types::GetVersionsResponse, MatrixError>,
     > + Send {
-        async move { Err(MatrixError::unrecognized()) }
+        async move {
+            let _ = auth;
+            Err(MatrixError::unrecognized())
+        }
     }
 }
 
@@ -1042,6 +1048,7 @@ async fn call_login<S: Service>(
     service: &S,
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
+    let auth = request.auth();
     let body = request
         .json_object(
             true,
@@ -1055,7 +1062,7 @@ async fn call_login<S: Service>(
                 Rule::not_null(&["initial_device_display_name"]),
             ],
         )?;
-    let response = Login::login(service, body).await?;
+    let response = Login::login(service, auth, body).await?;
     Ok(json_response(200, &response))
 }
 
@@ -1063,6 +1070,7 @@ async fn call_register<S: Service>(
     service: &S,
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
+    let auth = request.auth();
     let query = types::RegisterQuery {
         kind: request.query_one_of("kind", &["user", "guest"])?,
     };
@@ -1079,7 +1087,7 @@ async fn call_register<S: Service>(
                 Rule::not_null(&["auth", "session"]),
             ],
         )?;
-    let response = Registration::register(service, query, body).await?;
+    let response = Registration::register(service, auth, query, body).await?;
     Ok(json_response(200, &response))
 }
 
@@ -1205,9 +1213,10 @@ async fn call_invite_by_3pid<S: Service>(
 
 async fn call_get_versions<S: Service>(
     service: &S,
-    _request: RequestParts,
+    request: RequestParts,
 ) -> Result<Response, MatrixError> {
-    let response = Versions::get_versions(service).await?;
+    let auth = request.auth();
+    let response = Versions::get_versions(service, auth).await?;
     Ok(json_response(200, &response))
 }
 

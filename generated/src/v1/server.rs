@@ -36,12 +36,13 @@ pub trait Login: Send + Sync + 'static {
     /// `POST /_matrix/client/api/v1/login`
     fn post_login(
         &self,
+        auth: Auth,
         body: types::PostLoginRequest,
     ) -> impl std::future::Future<
         Output = Result<types::PostLoginResponse, MatrixError>,
     > + Send {
         async move {
-            let _ = body;
+            let _ = (auth, body);
             Err(MatrixError::unrecognized())
         }
     }
@@ -284,8 +285,9 @@ async fn call_post_login<S: Service>(
     service: &S,
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
+    let auth = request.auth();
     let body = request.json_object(true, &[])?;
-    let response = Login::post_login(service, body).await?;
+    let response = Login::post_login(service, auth, body).await?;
     Ok(json_response(200, &response))
 }
 

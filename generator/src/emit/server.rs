@@ -143,10 +143,7 @@ fn imports(api: &ApiIr) -> TokenStream {
             use axum::extract::rejection::PathRejection;
         )
     });
-    let auth = ops
-        .iter()
-        .any(|op| op.auth != Auth::None)
-        .then(|| quote!(Auth,));
+    let auth = (!ops.is_empty()).then(|| quote!(Auth,));
     let types = api.operations_use_types().then(|| {
         quote!(
             use super::types;
@@ -164,11 +161,11 @@ fn imports(api: &ApiIr) -> TokenStream {
 }
 
 /// The arguments an operation takes, in order: auth, path, query, body.
+/// Every operation gets the credentials the request carried, whatever its
+/// `security` says: servers take a token where the spec names none (an
+/// application service registering its users), and the implementation decides.
 fn arguments(op: &OperationIr, scope: &TokenStream) -> Vec<(proc_macro2::Ident, TokenStream)> {
-    let mut args = Vec::new();
-    if op.auth != Auth::None {
-        args.push((format_ident!("auth"), quote!(Auth)));
-    }
+    let mut args = vec![(format_ident!("auth"), quote!(Auth))];
     // An event type the body's content carries is not passed twice.
     for p in op
         .path_params
@@ -225,20 +222,10 @@ pub(crate) fn bare_name(fn_name: &str) -> &str {
 /// Reads one operation's inputs from a request, calls the trait, writes the response.
 fn caller(op: &OperationIr, trait_name: &str, types: &BTreeMap<String, TypeDef>) -> TokenStream {
     let name = caller_name(op);
-    let reads_request = op.auth != Auth::None
-        || !op.path_params.is_empty()
-        || op.query_type.is_some()
-        || op.body.is_some();
-    let request_param = if reads_request {
-        quote!(request)
-    } else {
-        quote!(_request)
-    };
     let method = ident(&op.fn_name);
     let trait_name = ident(trait_name);
     let auth = match op.auth {
-        Auth::None => quote!(),
-        Auth::Optional { .. } => quote!(let auth = request.auth();),
+        Auth::None | Auth::Optional { .. } => quote!(let auth = request.auth();),
         Auth::Required { .. } => quote!(let auth = request.require_auth()?;),
     };
     let path = op.path_params.iter().enumerate().map(|(i, p)| {
@@ -266,7 +253,7 @@ fn caller(op: &OperationIr, trait_name: &str, types: &BTreeMap<String, TypeDef>)
     let (call, respond) = call_and_respond(op, call);
     quote! {
         #allow_deprecated
-        async fn #name<S: Service>(service: &S, #request_param: RequestParts) -> Result<Response, MatrixError> {
+        async fn #name<S: Service>(service: &S, request: RequestParts) -> Result<Response, MatrixError> {
             #auth
             #(#path)*
             #query
