@@ -5,7 +5,9 @@
 //! become one, so that code written for one takes the other:
 //!
 //! * a copy of a component, or of a schema with a `title`, takes that name;
-//! * copies of one another take the name their names share (`GetPushRuleKind`,
+//! * copies of a place inside such a type take that place's name
+//!   (`ClientEventUnsigned`), so that the copies of the type then match it;
+//! * other copies of one another take the name their names share (`GetPushRuleKind`,
 //!   `SetPushRuleKind` -> `PushRuleKind`; see [`shared_name`]), and stay
 //!   apart when they share none worth the name;
 //! * two such chosen names are never merged: each is a name the spec gave.
@@ -48,61 +50,99 @@ pub(super) fn merge_equal_types<'o>(
     }
 }
 
-/// One round: groups equal definitions, removes the copies, returns their new names.
+/// One round: merges copies into the chosen types (and places) they equal,
+/// field docs included; when none is left, merges copies of one another
+/// that differ only in how their fields are described, under the name
+/// their names share. Returns the new names of the merged copies.
 fn merge_round(graph: &mut TypeGraph, chosen: &BTreeSet<String>) -> BTreeMap<String, String> {
-    let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (name, def) in &graph.defs {
-        if let Some(shape) = shape(def) {
-            groups.entry(shape).or_default().push(name.clone());
-        }
-    }
     let mut merged = BTreeMap::new();
-    for names in groups.into_values().filter(|names| names.len() > 1) {
+    for names in groups(graph, true) {
         let (named, copies): (Vec<String>, Vec<String>) =
             names.into_iter().partition(|n| chosen.contains(n));
-        if copies.is_empty() {
+        let anchored = copies.iter().find(|copy| within_chosen(copy, chosen));
+        if let Some(target) = named.first().or(anchored).cloned() {
+            merge(graph, &copies, &target, &mut merged);
+        }
+    }
+    if !merged.is_empty() {
+        return merged;
+    }
+    for names in groups(graph, false) {
+        let copies: Vec<String> = names.into_iter().filter(|n| !chosen.contains(n)).collect();
+        if copies.len() < 2 {
             continue;
         }
-        let target = match named.first() {
-            Some(chosen) => chosen.clone(),
-            None => match shared_name(graph, &copies) {
-                Some(name) => name,
-                None => continue,
-            },
-        };
-        let docs = copies
-            .iter()
-            .find_map(|n| graph.defs.get(n).and_then(|d| d.docs.clone()));
-        for copy in copies {
-            if copy == target {
-                continue;
-            }
-            if let Some(def) = graph.defs.remove(&copy) {
-                graph.defs.entry(target.clone()).or_insert(TypeDef {
-                    name: target.clone(),
-                    docs: docs.clone(),
-                    def: def.def,
-                });
-            }
-            merged.insert(copy, target.clone());
+        if let Some(target) = shared_name(graph, &copies) {
+            merge(graph, &copies, &target, &mut merged);
         }
     }
     merged
 }
 
+/// The names of the definitions that share a shape, in groups of two or more.
+fn groups(graph: &TypeGraph, field_docs: bool) -> Vec<Vec<String>> {
+    let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (name, def) in &graph.defs {
+        if let Some(shape) = shape(def, field_docs) {
+            groups.entry(shape).or_default().push(name.clone());
+        }
+    }
+    groups
+        .into_values()
+        .filter(|names| names.len() > 1)
+        .collect()
+}
+
+/// Moves `copies` under `target` (defined by the first copy if it is a new name).
+fn merge(
+    graph: &mut TypeGraph,
+    copies: &[String],
+    target: &str,
+    merged: &mut BTreeMap<String, String>,
+) {
+    let docs = copies
+        .iter()
+        .find_map(|n| graph.defs.get(n).and_then(|d| d.docs.clone()));
+    for copy in copies.iter().filter(|copy| *copy != target) {
+        if let Some(def) = graph.defs.remove(copy) {
+            graph.defs.entry(target.to_owned()).or_insert(TypeDef {
+                name: target.to_owned(),
+                docs: docs.clone(),
+                def: def.def,
+            });
+        }
+        merged.insert(copy.clone(), target.to_owned());
+    }
+}
+
+/// Whether `name` is a place inside a chosen type (`ClientEventUnsigned`, the
+/// `unsigned` of `ClientEvent`): the copies of that place take its name, and
+/// then the copies of the type itself become equal to it and take its name.
+fn within_chosen(name: &str, chosen: &BTreeSet<String>) -> bool {
+    chosen.iter().any(|owner| {
+        name.strip_prefix(owner.as_str())
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+    })
+}
+
 /// What two definitions must share to be one type: everything but the name
-/// and the type's own docs. A struct's fields keep their docs in the
-/// comparison: inline copies of one schema describe their fields alike, while
-/// two unrelated objects that happen to hold one boolean (`{"enabled": ..}`
-/// of a push rule and of a capability) do not. Aliases are names on purpose
-/// and stay.
-fn shape(def: &TypeDef) -> Option<String> {
+/// and the type's own docs, and, with `field_docs`, the fields' docs too.
+/// Inline copies of one schema describe their fields alike, while two
+/// unrelated objects that happen to hold one boolean (`{"enabled": ..}` of a
+/// push rule and of a capability) do not: a copy is merged into a chosen
+/// type only with equal field docs. Copies merged under a shared name may
+/// word their fields differently (the `chunk` of the three relations
+/// answers). Aliases are names on purpose and stay.
+fn shape(def: &TypeDef, field_docs: bool) -> Option<String> {
     match &def.def {
         Def::Alias(_) => None,
         Def::Struct { fields, extra } => {
             let fields: Vec<_> = fields
                 .iter()
-                .map(|f| (&f.wire, &f.ty, f.required, f.boxed, &f.docs))
+                .map(|f| {
+                    let docs = if field_docs { f.docs.as_deref() } else { None };
+                    (&f.wire, &f.ty, f.required, f.boxed, docs)
+                })
                 .collect();
             Some(format!("struct {fields:?} {extra:?}"))
         }

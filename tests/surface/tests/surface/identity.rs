@@ -25,7 +25,7 @@ pub async fn third_party_ids(s: &Surface, alice: &User) {
     let bind = types::Bind3pidRequest::new("surface-secret", "127.0.0.1:9", "none", "surface-sid");
     s.json("bind3PID", c.bind_3pid(&bind)).await;
     let delete = types::Delete3pidFromAccountRequest::new(
-        types::Delete3pidFromAccountRequestMedium::Email,
+        types::ThirdPartyIdentifierMedium::Email,
         "nobody@localhost",
     );
     s.json("delete3pidFromAccount", c.delete_3pid_from_account(&delete))
@@ -33,7 +33,7 @@ pub async fn third_party_ids(s: &Surface, alice: &User) {
     let unbind = types::Unbind3pidFromAccountRequest {
         id_server: Some("127.0.0.1:9".to_owned()),
         ..types::Unbind3pidFromAccountRequest::new(
-            types::Unbind3pidFromAccountRequestMedium::Email,
+            types::ThirdPartyIdentifierMedium::Email,
             "nobody@localhost",
         )
     };
@@ -82,12 +82,12 @@ async fn validation_requests(s: &Surface, alice: &User) {
 pub async fn admin(s: &Surface, admin: &User, target: &User) {
     let c = &admin.client;
     s.json("getWhoIs", c.get_who_is(target.id.as_str())).await;
-    let lock = types::SetAdminLockUserRequest::new(false);
+    let lock = types::AdminLockUser::new(false);
     s.json("setAdminLockUser", c.set_admin_lock_user(&target.id, &lock))
         .await;
     s.json("getAdminLockUser", c.get_admin_lock_user(&target.id))
         .await;
-    let suspend = types::SetAdminSuspendUserRequest::new(false);
+    let suspend = types::AdminSuspendUser::new(false);
     s.json(
         "setAdminSuspendUser",
         c.set_admin_suspend_user(&target.id, &suspend),

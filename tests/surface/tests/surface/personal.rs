@@ -92,7 +92,9 @@ pub async fn push(s: &Surface, alice: &User, gateway: &str) {
     let rule = "surface";
     let body = types::SetPushRuleRequest {
         pattern: Some("surface".to_owned()),
-        ..types::SetPushRuleRequest::new(vec![types::ActionsItem::String("notify".to_owned())])
+        ..types::SetPushRuleRequest::new(vec![types::NotificationActionsItem::String(
+            "notify".to_owned(),
+        )])
     };
     let kind = types::PushRuleKind::Content;
     s.json(
@@ -110,8 +112,9 @@ pub async fn push(s: &Surface, alice: &User, gateway: &str) {
 
 async fn push_rule_parts(s: &Surface, alice: &User, rule: &str) {
     let c = &alice.client;
-    let actions =
-        types::PushRuleActions::new(vec![types::ActionsItem::String("notify".to_owned())]);
+    let actions = types::PushRuleActions::new(vec![types::NotificationActionsItem::String(
+        "notify".to_owned(),
+    )]);
     let kind = types::PushRuleKind::Content;
     s.json(
         "setPushRuleActions",

@@ -133,8 +133,8 @@ pub async fn read(s: &Surface, alice: &User, room: &Room) {
 
 async fn directory(s: &Surface, alice: &User, room: &Room) {
     let c = &alice.client;
-    let public = types::SetRoomVisibilityOnDirectoryRequest {
-        visibility: Some(types::RoomVisibility::Public),
+    let public = types::RoomVisibilityOnDirectory {
+        visibility: Some(types::RoomInfoVisibility::Public),
         ..Default::default()
     };
     s.json(
@@ -213,7 +213,7 @@ pub async fn membership(s: &Surface, alice: &User, carol: &User, room: &Room) {
         let via = types::KnockRoomQuery {
             via: vec![s.server_name.clone()],
         };
-        let body = types::RoomRequest {
+        let body = types::KnockRoomRequest {
             reason: Some("Let me in".to_owned()),
             ..Default::default()
         };
