@@ -146,6 +146,24 @@ fn equal_shapes_are_one_type() {
         assert!(!ir.types.contains_key(gone), "{gone}");
     }
     assert!(ir.types.contains_key("RoomIdOrAlias"));
+    // The relations answers, worded differently, are one; the client event
+    // copied into `/context` and `/events` answers is `ClientEvent`.
+    let answer = |op_id: &str| {
+        let op = operations.iter().find(|op| op.id == op_id).unwrap();
+        op.response_type.rust_ty()
+    };
+    let relations = answer("getRelatingEvents");
+    assert_eq!(answer("getRelatingEventsWithRelType"), relations);
+    assert_eq!(
+        answer("getRelatingEventsWithRelTypeAndEventType"),
+        relations
+    );
+    for copy in [
+        "EventContextEventsBeforeItem",
+        "PeekEventsResponseChunkItem",
+    ] {
+        assert!(!ir.types.contains_key(copy), "{copy}");
+    }
     // `{"enabled": ..}` of a push rule is not a capability's, though alike.
     let body = |op_id: &str| {
         let op = operations.iter().find(|op| op.id == op_id).unwrap();
