@@ -1,8 +1,9 @@
 //! One type for one shape. The spec repeats shapes inline (the push-rule
 //! `kind` enum of seven operations, the client event in six answers): each
 //! inline copy was given a name from its position. Types whose definitions
-//! are equal (field names, types and requiredness, enum values; docs aside)
-//! become one, so that code written for one takes the other:
+//! are equal (field names, types and requiredness, enum values; the type's
+//! own docs aside, field docs as [`shape`] says) become one, so that code
+//! written for one takes the other:
 //!
 //! * a copy of a component, or of a schema with a `title`, takes that name;
 //! * copies of a place inside such a type take that place's name
