@@ -34,7 +34,7 @@ pub(super) fn merge_equal_types<'o>(
             break;
         }
         for def in graph.defs.values_mut() {
-            rename_in_def(&mut def.def, &merged);
+            def.def.tys_mut(|ty| rename(ty, &merged));
         }
         for target in renames.values_mut() {
             if let Some(next) = merged.get(target) {
@@ -222,26 +222,6 @@ fn camel_words(name: &str) -> Vec<&str> {
     }
     words.push(&name[start..]);
     words
-}
-
-fn rename_in_def(def: &mut Def, renames: &BTreeMap<String, String>) {
-    match def {
-        Def::Struct { fields, extra } => {
-            for field in fields {
-                rename(&mut field.ty, renames);
-            }
-            if let Some(extra) = extra {
-                rename(extra, renames);
-            }
-        }
-        Def::Union { variants } => {
-            for (_, ty) in variants {
-                rename(ty, renames);
-            }
-        }
-        Def::Alias(ty) => rename(ty, renames),
-        Def::Enum { .. } => {}
-    }
 }
 
 pub(super) fn rename(ty: &mut Ty, renames: &BTreeMap<String, String>) {

@@ -79,24 +79,27 @@ pub struct OperationIr {
 }
 
 impl OperationIr {
-    /// Lists of events in bodies and answers decode item by item.
-    fn lenient_event_lists(&mut self, envelopes: &std::collections::BTreeSet<String>) {
+    /// The types of the body and of every answer, each in turn.
+    fn body_and_answer_tys_mut(&mut self, mut visit: impl FnMut(&mut Ty)) {
         if let Some(body) = &mut self.body {
-            body.ty = types::lenient(std::mem::replace(&mut body.ty, Ty::Unit), envelopes);
+            visit(&mut body.ty);
         }
         for response in &mut self.responses {
-            response.ty = types::lenient(std::mem::replace(&mut response.ty, Ty::Unit), envelopes);
+            visit(&mut response.ty);
         }
         match &mut self.response_type {
-            ResponseType::Single { ty, .. } => {
-                *ty = types::lenient(std::mem::replace(ty, Ty::Unit), envelopes);
-            }
+            ResponseType::Single { ty, .. } => visit(ty),
             ResponseType::Enum { variants, .. } => {
-                for v in variants {
-                    v.ty = types::lenient(std::mem::replace(&mut v.ty, Ty::Unit), envelopes);
+                for variant in variants {
+                    visit(&mut variant.ty);
                 }
             }
         }
+    }
+
+    /// Lists of events in bodies and answers decode item by item.
+    fn lenient_event_lists(&mut self, envelopes: &std::collections::BTreeSet<String>) {
+        self.body_and_answer_tys_mut(|ty| types::make_lenient(ty, envelopes));
     }
 
     /// Points every use of a merged type at the type it was merged into.
@@ -105,20 +108,7 @@ impl OperationIr {
         for param in params {
             dedup::rename(&mut param.ty, renames);
         }
-        if let Some(body) = &mut self.body {
-            dedup::rename(&mut body.ty, renames);
-        }
-        for response in &mut self.responses {
-            dedup::rename(&mut response.ty, renames);
-        }
-        match &mut self.response_type {
-            ResponseType::Single { ty, .. } => dedup::rename(ty, renames),
-            ResponseType::Enum { variants, .. } => {
-                for variant in variants {
-                    dedup::rename(&mut variant.ty, renames);
-                }
-            }
-        }
+        self.body_and_answer_tys_mut(|ty| dedup::rename(ty, renames));
     }
 
     fn uses_types(&self) -> bool {

@@ -46,23 +46,7 @@ impl TypeGraph<'_> {
             return;
         }
         for def in self.defs.values_mut() {
-            match &mut def.def {
-                Def::Struct { fields, extra } => {
-                    for field in fields {
-                        field.ty = lenient(std::mem::replace(&mut field.ty, Ty::Unit), &envelopes);
-                    }
-                    if let Some(extra) = extra {
-                        *extra = lenient(std::mem::replace(extra, Ty::Unit), &envelopes);
-                    }
-                }
-                Def::Alias(ty) => *ty = lenient(std::mem::replace(ty, Ty::Unit), &envelopes),
-                Def::Union { variants } => {
-                    for (_, ty) in variants {
-                        *ty = lenient(std::mem::replace(ty, Ty::Unit), &envelopes);
-                    }
-                }
-                Def::Enum { .. } => {}
-            }
+            def.def.tys_mut(|ty| make_lenient(ty, &envelopes));
         }
     }
 }
@@ -78,8 +62,13 @@ pub fn envelopes(defs: &BTreeMap<String, TypeDef>) -> BTreeSet<String> {
         .collect()
 }
 
+/// Makes the items of `ty`'s lists of events lenient, in place.
+pub fn make_lenient(ty: &mut Ty, envelopes: &BTreeSet<String>) {
+    *ty = lenient(std::mem::replace(ty, Ty::Unit), envelopes);
+}
+
 /// `ty` with the items of its lists of events made lenient.
-pub fn lenient(ty: Ty, envelopes: &BTreeSet<String>) -> Ty {
+fn lenient(ty: Ty, envelopes: &BTreeSet<String>) -> Ty {
     match ty {
         Ty::Vec(item) => match *item {
             Ty::Named(name) if envelopes.contains(&name) => {

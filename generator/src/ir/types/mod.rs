@@ -17,7 +17,7 @@ mod formats;
 mod merge;
 mod recursion;
 
-pub use envelopes::{envelopes, lenient};
+pub use envelopes::{envelopes, make_lenient};
 pub use formats::IdKind;
 
 use merge::ObjectParts;
@@ -87,6 +87,29 @@ pub enum Def {
     Union { variants: Vec<(String, Ty)> },
     /// A named schema that is not an object (`type Foo = Vec<Bar>`).
     Alias(Ty),
+}
+
+impl Def {
+    /// Every type the definition holds, each in turn (an enum holds none).
+    pub fn tys_mut(&mut self, mut visit: impl FnMut(&mut Ty)) {
+        match self {
+            Def::Struct { fields, extra } => {
+                for field in fields {
+                    visit(&mut field.ty);
+                }
+                if let Some(extra) = extra {
+                    visit(extra);
+                }
+            }
+            Def::Union { variants } => {
+                for (_, ty) in variants {
+                    visit(ty);
+                }
+            }
+            Def::Alias(ty) => visit(ty),
+            Def::Enum { .. } => {}
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
