@@ -94,10 +94,8 @@ impl RequestParts {
     }
 
     pub fn query<T: std::str::FromStr>(&self, name: &str) -> Result<Option<T>, MatrixError> {
-        self.query
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.parse().map_err(|_| MatrixError::invalid_param(name)))
+        self.query_text(name)
+            .map(|v| v.parse().map_err(|_| MatrixError::invalid_param(name)))
             .transpose()
     }
 
@@ -117,6 +115,33 @@ impl RequestParts {
             return Err(MatrixError::invalid_param(name));
         }
         self.query(name)
+    }
+
+    /// A parameter that holds JSON (a filter); JSON that does not fit is
+    /// refused (400 `M_INVALID_PARAM`).
+    pub fn query_json<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, MatrixError> {
+        self.query_text(name)
+            .map(|text| serde_json::from_str(text).map_err(|_| MatrixError::invalid_param(name)))
+            .transpose()
+    }
+
+    /// A parameter that holds an ID or JSON.
+    pub fn query_id_or_json<T: DeserializeOwned>(
+        &self,
+        name: &str,
+    ) -> Result<Option<super::IdOrJson<T>>, MatrixError> {
+        self.query_text(name)
+            .map(|text| {
+                super::IdOrJson::from_query(text).map_err(|_| MatrixError::invalid_param(name))
+            })
+            .transpose()
+    }
+
+    fn query_text(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn query_required<T: std::str::FromStr>(&self, name: &str) -> Result<T, MatrixError> {

@@ -19,6 +19,7 @@ pub mod names;
 pub mod node;
 pub mod normalize;
 pub mod parallel;
+pub mod releases;
 pub mod resolve;
 pub mod routes;
 pub mod timing;

@@ -45,6 +45,7 @@ fn fixture_snapshots() {
         "names",
         "one_of",
         "placeholder",
+        "query_json",
         "recursive",
         "statuses",
         "titles",

@@ -139,7 +139,7 @@ fn every_release_reads_and_generates() {
     // The README's figures for `check` over the newest release.
     assert_eq!(
         findings_by_tag["v1.19"],
-        (4, 15),
+        (7, 15),
         "v1.19: (from reading, examples)"
     );
     let seen = |tag: &str, needle: &str| {
@@ -166,4 +166,12 @@ fn every_release_reads_and_generates() {
         "is not in the path _; it is read as a query parameter"
     ));
     assert!(seen("0.2.0", "read as the empty schema"));
+    // The filters' JSON, named in prose only, in every era that has them.
+    for tag in ["client_server/r0.6.1", "v1.1", "v1.19"] {
+        assert!(seen(tag, "its description says it holds JSON of type _"));
+        assert!(seen(
+            tag,
+            "its description says it holds an ID or JSON of type _"
+        ));
+    }
 }

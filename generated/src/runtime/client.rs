@@ -99,6 +99,29 @@ impl Call {
         self
     }
 
+    /// A parameter that holds JSON (a filter), when given.
+    pub fn query_json<T: Serialize>(self, name: &str, value: Option<&T>) -> Result<Self, Error> {
+        match value {
+            Some(value) => {
+                let text = serde_json::to_string(value).map_err(Error::Encode)?;
+                Ok(self.query(name, text))
+            }
+            None => Ok(self),
+        }
+    }
+
+    /// A parameter that holds an ID or JSON, when given.
+    pub fn query_id_or_json<T: Serialize>(
+        self,
+        name: &str,
+        value: Option<&super::IdOrJson<T>>,
+    ) -> Result<Self, Error> {
+        match value {
+            Some(value) => Ok(self.query(name, value.to_query().map_err(Error::Encode)?)),
+            None => Ok(self),
+        }
+    }
+
     pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Result<Self, Error> {
         let bytes = serde_json::to_vec(body).map_err(Error::Encode)?;
         self.body = Some(("application/json".to_owned(), bytes));

@@ -3,6 +3,7 @@
 //! Support code shared by every API module of this crate.
 
 mod error;
+mod id_or_json;
 pub mod ids;
 mod lenient;
 
@@ -18,6 +19,7 @@ pub mod server;
 mod validate;
 
 pub use error::{ErrorBody, MatrixError};
+pub use id_or_json::IdOrJson;
 pub use lenient::Lenient;
 
 /// A body sent or received as raw bytes (media uploads and downloads).

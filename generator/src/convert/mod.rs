@@ -18,6 +18,8 @@
 //!   `x-example` becomes `example`.
 //! * A parameter named `name...` (open-ended query) becomes an object
 //!   parameter `name` with string values, marked `x-open-ended`.
+//! * A string query parameter whose description names the JSON type it holds
+//!   is marked `x-json-title` (both dialects; see [`json_query`]).
 //! * Responses get one media type per `produces` entry; `type: file` becomes
 //!   binary under `application/octet-stream` unless `produces` names one;
 //!   `examples: {mime: value}` becomes that media type's `example` (JSON text
@@ -53,6 +55,7 @@ use crate::node::{Node, Origin, Value};
 use crate::normalize::{NormalizedApi, RawOperation};
 use crate::parallel;
 
+mod json_query;
 mod schema;
 
 pub use schema::schema;
@@ -404,6 +407,7 @@ fn swagger_parameter(p: &Node, warnings: &mut Warnings) -> J {
     }
     copy_extensions(p, &mut out);
     out.insert("schema".to_owned(), schema_json);
+    json_query::mark(p, &mut out, warnings);
     J::Object(out)
 }
 
@@ -417,6 +421,7 @@ fn oas31_parameter(p: &Node, warnings: &mut Warnings) -> J {
         if p.get("schema").is_none() && p.get("content").is_none() {
             obj.insert("schema".to_owned(), json!({}));
         }
+        json_query::mark(p, obj, warnings);
     }
     out
 }

@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::{ident, op_docs, ty_tokens};
 use crate::ir::types::Ty;
-use crate::ir::{ApiIr, Auth, Headers, OperationIr, ResponseType};
+use crate::ir::{ApiIr, Auth, Headers, OperationIr, QueryEncoding, ResponseType};
 use crate::routes::Segment;
 
 pub fn emit(api: &ApiIr) -> TokenStream {
@@ -148,7 +148,15 @@ fn method(op: &OperationIr) -> TokenStream {
     let query = op.query_params.iter().map(|p| {
         let field = ident(&p.ident);
         let wire = &p.wire;
-        if p.open_ended {
+        let value = match p.required {
+            true => quote!(Some(&query.#field)),
+            false => quote!(query.#field.as_ref()),
+        };
+        if p.encoding == QueryEncoding::IdOrJson {
+            quote!(let call = call.query_id_or_json(#wire, #value)?;)
+        } else if p.is_json() {
+            quote!(let call = call.query_json(#wire, #value)?;)
+        } else if p.open_ended {
             quote!(let call = call.query_map(&query.#field);)
         } else if p.repeated {
             quote!(let call = call.query_all(#wire, &query.#field);)

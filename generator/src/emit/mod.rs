@@ -45,6 +45,7 @@ const RUNTIME: &[(&str, &str)] = &[
         include_str!("../../runtime/client_error.rs"),
     ),
     ("lenient.rs", include_str!("../../runtime/lenient.rs")),
+    ("id_or_json.rs", include_str!("../../runtime/id_or_json.rs")),
 ];
 
 /// The files of one API's module.

@@ -15,7 +15,7 @@ mod rules;
 
 use super::{docs, ident, op_docs, ty_tokens};
 use crate::ir::types::{Ty, TypeDef};
-use crate::ir::{ApiIr, Auth, BodyIr, Headers, OperationIr, ParamIr, ResponseType};
+use crate::ir::{ApiIr, Auth, BodyIr, Headers, OperationIr, ParamIr, QueryEncoding, ResponseType};
 use routes::routes;
 use rules::{body_rules, enum_values, is_object};
 
@@ -361,6 +361,17 @@ fn query_field(p: &ParamIr, declared: &[&str], types: &BTreeMap<String, TypeDef>
     }
     if p.repeated {
         return quote!(#field: request.query_all(#wire)?,);
+    }
+    if p.is_json() {
+        let read = match p.encoding {
+            QueryEncoding::IdOrJson => quote!(request.query_id_or_json(#wire)?),
+            _ => quote!(request.query_json(#wire)?),
+        };
+        return if p.required {
+            quote!(#field: #read.ok_or_else(|| MatrixError::missing_param(#wire))?,)
+        } else {
+            quote!(#field: #read,)
+        };
     }
     // Open enums parse any value; the spec's list is checked here.
     if let Some(values) = enum_values(&p.ty, types) {

@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::{docs, ident, ty_tokens};
 use crate::ir::types::{Def, Field, Ty, TypeDef};
-use crate::ir::{ApiIr, Headers, ResponseType, StatusVariant};
+use crate::ir::{ApiIr, Headers, QueryEncoding, ResponseType, StatusVariant};
 
 pub fn emit(api: &ApiIr) -> TokenStream {
     let defs = api.types.values().map(type_def);
@@ -28,6 +28,10 @@ pub fn emit(api: &ApiIr) -> TokenStream {
                 let doc = p.docs.as_deref().map(docs).unwrap_or_default();
                 let field = ident(&p.ident);
                 let ty = ty_tokens(&p.ty, &TokenStream::new());
+                let ty = match p.encoding {
+                    QueryEncoding::IdOrJson => quote!(crate::runtime::IdOrJson<#ty>),
+                    _ => ty,
+                };
                 let optional = !p.required && !p.repeated && !p.open_ended;
                 let ty = if optional { quote!(Option<#ty>) } else { ty };
                 let ty = if p.open_ended {

@@ -9,11 +9,12 @@ mod dedup;
 mod event_bodies;
 pub mod events;
 pub mod examples;
+mod params;
 pub mod types;
 
 use std::collections::BTreeMap;
 
-use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, SecurityScheme, StatusCode};
+use openapiv3::{Parameter, ReferenceOr, SecurityScheme, StatusCode};
 
 use crate::model::{Api, Discriminator, Operation};
 use crate::names::{
@@ -22,7 +23,8 @@ use crate::names::{
 use bodies::{request_body, response_body, response_headers};
 pub use bodies::{HeaderIr, Headers};
 pub use event_bodies::ContentType;
-use types::{Def, Ty, TypeDef, TypeGraph};
+pub use params::QueryEncoding;
+use types::{Ty, TypeDef, TypeGraph};
 
 pub struct ApiIr {
     /// The Rust module of the API (`client_server`).
@@ -130,6 +132,7 @@ pub struct ParamIr {
     pub repeated: bool,
     /// An object whose entries are sent as query parameters of their own.
     pub open_ended: bool,
+    pub encoding: QueryEncoding,
     pub docs: Option<String>,
 }
 
@@ -285,6 +288,10 @@ pub fn build_with(api: &Api, typed_events: bool) -> ApiIr {
         &mut graph,
         areas.values_mut().flat_map(|a| &mut a.operations),
     );
+    params::type_described(
+        areas.values_mut().flat_map(|a| &mut a.operations),
+        &graph.defs,
+    );
     ApiIr {
         module: module_name(&api.name),
         title: api.openapi.info.title.clone(),
@@ -330,18 +337,17 @@ fn operation(
         };
         let data = parameter.parameter_data_ref();
         let place = format!("{prefix}{}", type_ident(&data.name));
-        let ty = match &data.format {
-            ParameterSchemaOrContent::Schema(schema) => graph.ty(schema, &place),
-            ParameterSchemaOrContent::Content(_) => Ty::String,
-        };
-        let ty = parameter_ty(strip_option(ty), &graph.defs);
+        let (ty, encoding) = params::parameter_ty(data, graph, &place);
         let ident = idents.claim(&local_ident(&data.name), "_");
+        let json = encoding == QueryEncoding::Json;
         let ir = ParamIr {
             wire: data.name.clone(),
             ident,
-            repeated: matches!(ty, Ty::Vec(_)),
-            open_ended: data.extensions.contains_key("x-open-ended")
-                || matches!(ty, Ty::Map(_) | Ty::JsonObject),
+            repeated: !json && matches!(ty, Ty::Vec(_)),
+            open_ended: !json
+                && (data.extensions.contains_key("x-open-ended")
+                    || matches!(ty, Ty::Map(_) | Ty::JsonObject)),
+            encoding,
             ty,
             required: data.required,
             docs: data.description.clone(),
@@ -465,24 +471,6 @@ fn operation(
             .and_then(|v| v.as_str().map(str::to_owned)),
         discriminator: op.discriminator.clone(),
         content_type: None,
-    }
-}
-
-/// Parameters travel as text: scalars and enums parse from it; anything else
-/// (a JSON-encoded filter, say) stays a string for the caller to encode.
-fn parameter_ty(ty: Ty, defs: &BTreeMap<String, TypeDef>) -> Ty {
-    match ty {
-        Ty::Named(name) => match defs.get(&name).map(|d| &d.def) {
-            Some(Def::Enum { .. }) => Ty::Named(name),
-            Some(Def::Alias(inner)) if !matches!(inner, Ty::Named(_)) => {
-                parameter_ty(inner.clone(), defs)
-            }
-            _ => Ty::String,
-        },
-        Ty::Vec(inner) => Ty::Vec(Box::new(parameter_ty(*inner, defs))),
-        Ty::Option(inner) => parameter_ty(*inner, defs),
-        Ty::Json | Ty::Bytes | Ty::Unit => Ty::String,
-        other => other,
     }
 }
 

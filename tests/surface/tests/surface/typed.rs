@@ -14,7 +14,7 @@ use matrix_api::events::{
     RoomPowerLevelsEventContent, RoomTopicEventContent,
 };
 use matrix_api::runtime::ids::{EventId, MxcUri, RoomId, UserId};
-use matrix_api::runtime::{Binary, Lenient};
+use matrix_api::runtime::{Binary, IdOrJson, Lenient};
 use serde_json::json;
 
 use crate::world::{unique, PASSWORD};
@@ -53,6 +53,7 @@ pub async fn run(synapse: &str) {
 
     read_messages(&client, &sent).await;
     read_sync(&client, &sent).await;
+    read_filtered(&client, &alice, &sent).await;
     read_state(&client, &sent).await;
 }
 
@@ -252,9 +253,10 @@ async fn read_messages(client: &Client, sent: &Sent) {
 }
 
 async fn read_sync(client: &Client, sent: &Sent) {
-    let filter = json!({ "room": { "timeline": { "limit": 100 } } });
     let query = types::SyncQuery {
-        filter: Some(filter.to_string()),
+        filter: Some(IdOrJson::Json(timeline_filter(
+            types::RoomEventFilter::default(),
+        ))),
         ..Default::default()
     };
     let sync = client.sync(&query).await.expect("Synapse syncs");
@@ -269,6 +271,81 @@ async fn read_sync(client: &Client, sent: &Sent) {
         sent,
         events.into_iter().map(|e| (e.event_id, e.content)),
     );
+}
+
+/// A sync filter whose room timeline is `timeline`, with room for every event sent.
+fn timeline_filter(timeline: types::RoomEventFilter) -> types::Filter {
+    types::Filter {
+        room: Some(types::RoomFilter {
+            timeline: Some(types::RoomEventFilter {
+                limit: Some(100),
+                ..timeline
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+/// Typed filters reach Synapse: inline on `/messages`, by ID on `/sync`,
+/// and each answer holds the events of the filtered type and no other.
+async fn read_filtered(client: &Client, alice: &UserId, sent: &Sent) {
+    let only = |event_type: &str| types::RoomEventFilter {
+        types: Some(vec![event_type.to_owned()]),
+        ..Default::default()
+    };
+    let sent_of = |event_type: &str| {
+        let ids = sent
+            .events
+            .iter()
+            .filter(|(_, c)| c.event_type() == event_type);
+        let ids: Vec<String> = ids.map(|(id, _)| id.to_string()).collect();
+        assert!(!ids.is_empty(), "the flow sent no {event_type}");
+        ids
+    };
+
+    let query = types::GetRoomEventsQuery {
+        from: None,
+        to: None,
+        dir: types::GetEventsDir::B,
+        limit: Some(100),
+        filter: Some(only("m.room.message")),
+    };
+    let page = client
+        .get_room_events(&sent.room, &query)
+        .await
+        .expect("Synapse pages the room through a filter");
+    let events = typed("/messages?filter", page.chunk);
+    let mut seen: Vec<String> = events.iter().map(|e| e.event_id.to_string()).collect();
+    assert!(
+        events
+            .iter()
+            .all(|e| e.content.event_type() == "m.room.message"),
+        "/messages?filter returned other types"
+    );
+    seen.reverse();
+    assert_eq!(seen, sent_of("m.room.message"), "/messages?filter");
+
+    let made = client
+        .define_filter(alice, &timeline_filter(only("m.room.topic")))
+        .await
+        .expect("Synapse stores the filter");
+    let query = types::SyncQuery {
+        filter: Some(IdOrJson::Id(made.filter_id)),
+        ..Default::default()
+    };
+    let sync = client
+        .sync(&query)
+        .await
+        .expect("Synapse syncs by filter ID");
+    let joined = sync.rooms.and_then(|r| r.join).unwrap_or_default();
+    let timeline = joined
+        .get(sent.room.as_str())
+        .and_then(|room| room.timeline.clone())
+        .expect("/sync?filter=<id> lists the room's timeline");
+    let events = typed("/sync?filter=<id>", timeline.events);
+    let seen: Vec<String> = events.iter().map(|e| e.event_id.to_string()).collect();
+    assert_eq!(seen, sent_of("m.room.topic"), "/sync?filter=<id>");
 }
 
 async fn read_state(client: &Client, sent: &Sent) {
