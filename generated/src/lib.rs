@@ -12,6 +12,11 @@
 #[rustfmt::skip]
 pub mod runtime;
 
+/// The releases of the spec this crate was made from, oldest first; empty
+/// for a crate made from one spec tree. Clients call each operation on its
+/// path in the newest of them the server speaks.
+pub const RELEASES: &[&str] = &[];
+
 #[rustfmt::skip]
 pub mod events;
 

@@ -2,13 +2,14 @@
 //! with the access token, retrying on 429, and telling Matrix errors apart
 //! from transport and decoding failures.
 
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::Binary;
+use super::{Binary, OperationInfo};
 pub use super::client_error::{AuthFlow, Error, InteractiveAuth};
 
 /// Everything but unreserved characters is escaped in a path segment, so that
@@ -189,6 +190,10 @@ pub struct Client {
     /// Sent as `user_id` with every call: the user an application service acts as.
     asserted_user: Option<String>,
     retry: Option<RetryPolicy>,
+    /// The versions the server speaks, once known; shared by clones.
+    versions: Arc<OnceLock<Vec<String>>>,
+    /// Whether an operation the server's versions lack is sent anyway.
+    unchecked_versions: bool,
 }
 
 impl Client {
@@ -208,6 +213,8 @@ impl Client {
             token_on_open_calls: true,
             asserted_user: None,
             retry: None,
+            versions: Arc::default(),
+            unchecked_versions: false,
         }
     }
 
@@ -258,6 +265,79 @@ impl Client {
     }
 
     /// Retries calls answered with 429, waiting as the server asks (capped).
+    /// Takes the versions the server speaks (as `/versions` lists them)
+    /// instead of asking it.
+    pub fn with_versions(mut self, versions: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        let known = OnceLock::new();
+        let _ = known.set(versions.into_iter().map(Into::into).collect());
+        self.versions = Arc::new(known);
+        self
+    }
+
+    /// Sends an operation that none of the server's versions has on its
+    /// newest path, instead of failing with [`Error::Unsupported`].
+    pub fn with_unchecked_versions(mut self, unchecked: bool) -> Self {
+        self.unchecked_versions = unchecked;
+        self
+    }
+
+    /// The versions the server speaks: given, or read once from
+    /// `GET /_matrix/client/versions`.
+    pub async fn versions(&self) -> Result<&[String], Error> {
+        if let Some(known) = self.versions.get() {
+            return Ok(known);
+        }
+        let call = Call::new(
+            reqwest::Method::GET,
+            "/_matrix/client/versions".to_owned(),
+            AuthMode::None,
+        );
+        let response = self.send(call).await?;
+        if response.status != 200 {
+            return Err(response.unexpected());
+        }
+        #[derive(serde::Deserialize)]
+        struct Versions {
+            versions: Vec<String>,
+        }
+        let read: Versions = response.json()?;
+        // Two calls may ask at once; both read the same list.
+        Ok(self.versions.get_or_init(|| read.versions))
+    }
+
+    /// The path to call `operation` on: in a crate made from several
+    /// releases, its path in the newest release the server speaks (see
+    /// [`versions::choose`](super::versions::choose)); its only path otherwise.
+    /// `params` fill the template's `{name}`s, already encoded.
+    pub async fn path(
+        &self,
+        operation: &OperationInfo,
+        params: &[(&str, String)],
+    ) -> Result<String, Error> {
+        let template = match &operation.history {
+            None => operation.path,
+            Some(history) => {
+                let versions = self.versions().await?;
+                let chosen = super::versions::choose(history.paths, crate::RELEASES, versions);
+                match (chosen, self.unchecked_versions) {
+                    (Some(path), _) => path,
+                    (None, true) => operation.path,
+                    (None, false) => {
+                        return Err(Error::Unsupported {
+                            operation: operation.id,
+                            server_versions: versions.to_vec(),
+                        })
+                    }
+                }
+            }
+        };
+        let mut path = template.to_owned();
+        for (name, value) in params {
+            path = path.replace(&format!("{{{name}}}"), value);
+        }
+        Ok(path)
+    }
+
     pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
         self

@@ -28,6 +28,12 @@ pub enum Error {
     Decode { status: u16, message: String },
     /// The operation needs an access token and the client has none.
     MissingToken,
+    /// None of the versions the server speaks has the operation (it was
+    /// added later, or removed): nothing was sent.
+    Unsupported {
+        operation: &'static str,
+        server_versions: Vec<String>,
+    },
 }
 
 /// The body of a 401 that asks for interactive authentication.
@@ -108,7 +114,7 @@ impl Error {
             | Error::UndeclaredStatus { status, .. }
             | Error::Decode { status, .. } => Some(*status),
             Error::Transport(e) => e.status().map(|s| s.as_u16()),
-            Error::Encode(_) | Error::MissingToken => None,
+            Error::Encode(_) | Error::MissingToken | Error::Unsupported { .. } => None,
         }
     }
 }
@@ -142,6 +148,14 @@ impl std::fmt::Display for Error {
                 write!(f, "the answer (HTTP {status}) does not fit its type: {message}")
             }
             Error::MissingToken => f.write_str("this operation needs an access token"),
+            Error::Unsupported {
+                operation,
+                server_versions,
+            } => write!(
+                f,
+                "`{operation}` is in none of the versions the server speaks ({})",
+                server_versions.join(", ")
+            ),
         }
     }
 }

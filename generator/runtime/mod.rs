@@ -4,6 +4,7 @@ mod error;
 mod id_or_json;
 pub mod ids;
 mod lenient;
+pub mod versions;
 
 #[cfg(feature = "client")]
 pub mod client;
@@ -65,4 +66,20 @@ pub struct OperationInfo {
     /// The Matrix version that added the operation, where the spec says.
     pub added_in: Option<&'static str>,
     pub summary: &'static str,
+    /// Where the operation was in each release, in a crate made from several.
+    pub history: Option<History>,
+}
+
+/// An operation's place in the releases a crate was made from
+/// ([`RELEASES`](crate::RELEASES)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct History {
+    /// Each release that has the operation, oldest first, with its path there.
+    pub paths: &'static [(&'static str, &'static str)],
+    /// The first release that has it.
+    pub added: &'static str,
+    /// The first release that marks it deprecated.
+    pub deprecated: Option<&'static str>,
+    /// The first release without it, after the last that has it.
+    pub removed: Option<&'static str>,
 }

@@ -81,6 +81,8 @@ pub struct Spec {
     /// The event schemas, where the tree has them under the allowed root.
     pub events: Option<events::EventSpec>,
     pub warnings: Vec<Diagnostic>,
+    /// The releases merged into it, oldest first; empty for one spec tree.
+    pub releases: Vec<String>,
 }
 
 /// Runs load, resolve, normalize and convert over the input.
@@ -152,8 +154,31 @@ pub fn read_spec(options: &ReadOptions) -> Result<Spec, Box<Diagnostic>> {
     Ok(Spec {
         apis,
         events,
+        releases: Vec::new(),
         warnings: warnings.0,
     })
+}
+
+/// Reads each release's tree with `options` (its input and root aside) and
+/// merges them into one spec (see [`releases`]).
+pub fn read_releases(
+    trees: &[releases::source::Tree],
+    options: &ReadOptions,
+) -> Result<Spec, Box<Diagnostic>> {
+    let mut read = Vec::with_capacity(trees.len());
+    for tree in trees {
+        let options = ReadOptions {
+            input: tree.input.clone(),
+            root: Some(tree.root.clone()),
+            ..options.clone()
+        };
+        let spec = read_spec(&options).map_err(|mut error| {
+            error.message = format!("{}: {}", tree.release, error.message);
+            error
+        })?;
+        read.push((tree.release.clone(), spec));
+    }
+    releases::merge(read)
 }
 
 /// Builds the IR of every API and emits the crate's files (relative path, content).
@@ -173,7 +198,7 @@ pub fn generate(
     for api in &mut apis {
         api.module = modules.claim(&api.module, "_");
     }
-    let files = emit::emit_crate(&apis, events.as_ref(), options);
+    let files = emit::emit_crate(&apis, events.as_ref(), &spec.releases, options);
     timing::phase_done("emit + format");
     files
 }

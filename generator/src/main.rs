@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use matrix_codegen::{diag::Diagnostic, Limits, Placeholders, ReadOptions};
+use matrix_codegen::{diag::Diagnostic, Limits, Placeholders, ReadOptions, Spec};
 
 /// A run makes millions of small allocations from several threads; glibc's
 /// allocator spends a quarter of the run on them, mimalloc far less. Built
@@ -36,6 +36,11 @@ enum Command {
         /// The package name of the emitted crate.
         #[arg(long, default_value = "matrix-api")]
         crate_name: String,
+        /// Merge several releases into one crate; the input is then the spec's
+        /// git repository. Comma-separated: releases (`r0.6.1`), tags, ranges
+        /// (`v1.1..v1.19`) and directories read as a release (`v1.19=path/to/tree`).
+        #[arg(long, value_name = "SELECTION")]
+        releases: Option<String>,
     },
     /// Report every defect of a spec: the reader's warnings, and examples that do
     /// not fit their schemas. Exits with 1 under `--deny-warnings` if there is any.
@@ -160,9 +165,19 @@ fn run(cli: Cli) -> ExitCode {
             spec,
             out,
             crate_name,
+            releases,
         }) => {
             let source = spec.input.display().to_string();
-            generate(&spec, &out, &crate_name, &source, cli.check)
+            match releases {
+                Some(selection) => {
+                    let source = format!("{source} (releases {selection})");
+                    read_releases(&spec, &selection).and_then(|read| {
+                        generate(read, &spec, &out, &crate_name, &source, cli.check)
+                    })
+                }
+                None => matrix_codegen::read_spec(&spec.read_options())
+                    .and_then(|read| generate(read, &spec, &out, &crate_name, &source, cli.check)),
+            }
         }
         None => {
             // The project's own specs and crate, found from where this binary was built.
@@ -181,13 +196,16 @@ fn run(cli: Cli) -> ExitCode {
                     max_file_bytes: None,
                 },
             };
-            generate(
-                &spec,
-                &workspace.join("generated"),
-                "matrix-api",
-                "specs/",
-                cli.check,
-            )
+            matrix_codegen::read_spec(&spec.read_options()).and_then(|read| {
+                generate(
+                    read,
+                    &spec,
+                    &workspace.join("generated"),
+                    "matrix-api",
+                    "specs/",
+                    cli.check,
+                )
+            })
         }
     };
     matrix_codegen::timing::phase_done("free");
@@ -213,14 +231,29 @@ fn report_warnings(warnings: &[Diagnostic], deny: bool) -> Result<(), Box<Diagno
     Ok(())
 }
 
+/// The releases `selection` names, read and merged; tags are written out
+/// under a scratch directory that is removed again.
+fn read_releases(spec: &SpecArgs, selection: &str) -> Result<Spec, Box<Diagnostic>> {
+    use matrix_codegen::releases::source;
+    let chosen = source::select(&spec.input, selection)?;
+    let scratch = std::env::temp_dir().join(format!("matrix-codegen-{}", std::process::id()));
+    let read = chosen
+        .into_iter()
+        .map(|(release, from)| source::tree(&spec.input, release, &from, &scratch))
+        .collect::<Result<Vec<_>, _>>()
+        .and_then(|trees| matrix_codegen::read_releases(&trees, &spec.read_options()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    read
+}
+
 fn generate(
+    read: Spec,
     spec: &SpecArgs,
     out: &Path,
     crate_name: &str,
     source: &str,
     check: bool,
 ) -> Result<(), Box<Diagnostic>> {
-    let read = matrix_codegen::read_spec(&spec.read_options())?;
     report_warnings(&read.warnings, spec.deny_warnings)?;
     let options = matrix_codegen::emit::CrateOptions {
         name: crate_name.to_owned(),

@@ -34,4 +34,20 @@ pub struct Operation {
     pub origin: Arc<Origin>,
     /// The spec file the operation comes from, relative to the input.
     pub file: String,
+    /// Set in a crate made from several releases (see [`crate::releases`]).
+    pub history: Option<History>,
+}
+
+/// Where an operation was in each release of a crate made from several.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct History {
+    /// Each release read that has the operation, oldest first, with its path
+    /// there written with the newest release's parameter names.
+    pub paths: Vec<(String, String)>,
+    /// The first release read that has it.
+    pub added: String,
+    /// The first release that marks it deprecated.
+    pub deprecated: Option<String>,
+    /// The first release read without it, after the last that has it.
+    pub removed: Option<String>,
 }

@@ -15,6 +15,7 @@ pub const BAN: OperationInfo = OperationInfo {
     deprecated: false,
     added_in: None,
     summary: "Ban a user from a room.",
+    history: None,
 };
 
 /// `POST /_matrix/client/r0/rooms/{roomId}/unban` (unban).
@@ -28,6 +29,7 @@ pub const UNBAN: OperationInfo = OperationInfo {
     deprecated: false,
     added_in: None,
     summary: "Lift a ban.",
+    history: None,
 };
 
 /// `POST /_matrix/client/r0/createRoom` (createRoom).
@@ -41,6 +43,7 @@ pub const CREATE_ROOM: OperationInfo = OperationInfo {
     deprecated: false,
     added_in: None,
     summary: "Create a room.",
+    history: None,
 };
 
 /// `POST /_matrix/client/r0/rooms/{roomId}/invite` (inviteUser).
@@ -54,6 +57,7 @@ pub const INVITE_USER: OperationInfo = OperationInfo {
     deprecated: false,
     added_in: None,
     summary: "Invite a user to a room.",
+    history: None,
 };
 
 /// `POST /_matrix/client/r0/join/{roomIdOrAlias}` (joinRoom).
@@ -67,6 +71,7 @@ pub const JOIN_ROOM: OperationInfo = OperationInfo {
     deprecated: false,
     added_in: None,
     summary: "Join a room by id or alias.",
+    history: None,
 };
 
 /// `POST /_matrix/client/r0/rooms/{roomId}/join` (joinRoomById).
@@ -80,6 +85,7 @@ pub const JOIN_ROOM_BY_ID: OperationInfo = OperationInfo {
     deprecated: false,
     added_in: None,
     summary: "Join a room by its id.",
+    history: None,
 };
 
 /// `POST /_matrix/client/r0/rooms/{roomId}/kick` (kick).
@@ -93,6 +99,7 @@ pub const KICK: OperationInfo = OperationInfo {
     deprecated: false,
     added_in: None,
     summary: "Remove a user from a room.",
+    history: None,
 };
 
 /// `POST /_matrix/client/r0/rooms/{roomId}/forget` (forgetRoom).
@@ -106,6 +113,7 @@ pub const FORGET_ROOM: OperationInfo = OperationInfo {
     deprecated: false,
     added_in: None,
     summary: "Forget a room the caller has left.",
+    history: None,
 };
 
 /// `POST /_matrix/client/r0/rooms/{roomId}/leave` (leaveRoom).
@@ -119,6 +127,7 @@ pub const LEAVE_ROOM: OperationInfo = OperationInfo {
     deprecated: false,
     added_in: None,
     summary: "Leave a room.",
+    history: None,
 };
 
 /// `GET /_matrix/client/r0/rooms/{roomId}/joined_members` (getJoinedMembersByRoom).
@@ -132,6 +141,7 @@ pub const GET_JOINED_MEMBERS_BY_ROOM: OperationInfo = OperationInfo {
     deprecated: false,
     added_in: None,
     summary: "The users in a room now, with their profiles.",
+    history: None,
 };
 
 /// `GET /_matrix/client/r0/rooms/{roomId}/members` (getMembersByRoom).
@@ -145,6 +155,7 @@ pub const GET_MEMBERS_BY_ROOM: OperationInfo = OperationInfo {
     deprecated: false,
     added_in: None,
     summary: "The membership events of a room.",
+    history: None,
 };
 
 /// `POST /_matrix/client/r0/login` (login).
@@ -158,6 +169,7 @@ pub const LOGIN: OperationInfo = OperationInfo {
     deprecated: false,
     added_in: None,
     summary: "Exchange credentials for an access token.",
+    history: None,
 };
 
 /// `POST /_matrix/client/r0/register` (register).
@@ -171,6 +183,7 @@ pub const REGISTER: OperationInfo = OperationInfo {
     deprecated: false,
     added_in: None,
     summary: "Create an account.",
+    history: None,
 };
 
 /// `GET /_matrix/client/r0/rooms/{roomId}/messages` (getRoomEvents).
@@ -184,6 +197,7 @@ pub const GET_ROOM_EVENTS: OperationInfo = OperationInfo {
     deprecated: false,
     added_in: None,
     summary: "Page through the events of a room.",
+    history: None,
 };
 
 /// `PUT /_matrix/client/r0/rooms/{roomId}/send/{eventType}/{txnId}` (sendMessage).
@@ -197,6 +211,7 @@ pub const SEND_MESSAGE: OperationInfo = OperationInfo {
     deprecated: false,
     added_in: None,
     summary: "Send a message event to a room.",
+    history: None,
 };
 
 /// `GET /_matrix/client/r0/rooms/{roomId}/state` (getRoomState).
@@ -210,6 +225,7 @@ pub const GET_ROOM_STATE: OperationInfo = OperationInfo {
     deprecated: false,
     added_in: None,
     summary: "The current state of a room.",
+    history: None,
 };
 
 /// `GET /_matrix/client/r0/rooms/{roomId}/state/{eventType}/{stateKey}` (getRoomStateWithKey).
@@ -223,6 +239,7 @@ pub const GET_ROOM_STATE_WITH_KEY: OperationInfo = OperationInfo {
     deprecated: false,
     added_in: None,
     summary: "The content of one state event.",
+    history: None,
 };
 
 /// `PUT /_matrix/client/r0/rooms/{roomId}/state/{eventType}/{stateKey}` (setRoomStateWithKey).
@@ -236,6 +253,7 @@ pub const SET_ROOM_STATE_WITH_KEY: OperationInfo = OperationInfo {
     deprecated: false,
     added_in: None,
     summary: "Set a piece of a room's state.",
+    history: None,
 };
 
 /// `GET /_matrix/client/r0/sync` (sync).
@@ -249,6 +267,7 @@ pub const SYNC: OperationInfo = OperationInfo {
     deprecated: false,
     added_in: None,
     summary: "What changed in the caller's rooms.",
+    history: None,
 };
 
 /// `POST /_matrix/client/r0/rooms/{roomId}/invite` (inviteBy3PID).
@@ -262,6 +281,7 @@ pub const INVITE_BY_3PID: OperationInfo = OperationInfo {
     deprecated: false,
     added_in: None,
     summary: "Invite someone by e-mail address or phone number.",
+    history: None,
 };
 
 /// `GET /_matrix/client/versions` (getVersions).
@@ -275,6 +295,7 @@ pub const GET_VERSIONS: OperationInfo = OperationInfo {
     deprecated: false,
     added_in: None,
     summary: "The spec versions the server implements.",
+    history: None,
 };
 
 /// `GET /_matrix/client/r0/account/whoami` (getTokenOwner).
@@ -288,6 +309,7 @@ pub const GET_TOKEN_OWNER: OperationInfo = OperationInfo {
     deprecated: false,
     added_in: None,
     summary: "The user an access token belongs to.",
+    history: None,
 };
 
 /// Every operation of this API, in path order.

@@ -15,6 +15,7 @@ pub const POST_CREATE_ROOM: OperationInfo = OperationInfo {
     deprecated: false,
     added_in: None,
     summary: "Create a room.",
+    history: None,
 };
 
 /// `POST /_matrix/client/api/v1/login` (post_login).
@@ -28,6 +29,7 @@ pub const POST_LOGIN: OperationInfo = OperationInfo {
     deprecated: false,
     added_in: None,
     summary: "Log in with a password.",
+    history: None,
 };
 
 /// `POST /_matrix/client/api/v1/rooms/{roomId}/invite` (post_rooms_room_id_invite_membership).
@@ -41,6 +43,7 @@ pub const POST_ROOMS_ROOM_ID_INVITE_MEMBERSHIP: OperationInfo = OperationInfo {
     deprecated: false,
     added_in: None,
     summary: "Invite a user by id.",
+    history: None,
 };
 
 /// `POST /_matrix/client/api/v1/rooms/{roomId}/join` (post_matrix_client_api_v1_rooms_roomid_join).
@@ -54,6 +57,7 @@ pub const POST_MATRIX_CLIENT_API_V1_ROOMS_ROOMID_JOIN: OperationInfo = Operation
     deprecated: false,
     added_in: None,
     summary: "Join a room.",
+    history: None,
 };
 
 /// `POST /_matrix/client/api/v1/rooms/{roomId}/leave` (post_rooms_room_id_leave).
@@ -67,6 +71,7 @@ pub const POST_ROOMS_ROOM_ID_LEAVE: OperationInfo = OperationInfo {
     deprecated: false,
     added_in: None,
     summary: "Leave a room.",
+    history: None,
 };
 
 /// `POST /_matrix/client/api/v1/rooms/{roomId}/invite` (post_rooms_room_id_invite_third_party_membership).
@@ -80,6 +85,7 @@ pub const POST_ROOMS_ROOM_ID_INVITE_THIRD_PARTY_MEMBERSHIP: OperationInfo = Oper
     deprecated: false,
     added_in: None,
     summary: "Invite someone by e-mail address.",
+    history: None,
 };
 
 /// Every operation of this API, in path order.

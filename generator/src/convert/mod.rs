@@ -83,6 +83,7 @@ pub fn convert(api: NormalizedApi, warnings: &mut Warnings) -> Result<Api> {
             operation,
             origin: raw.node.origin.clone(),
             file: raw.file.clone(),
+            history: None,
         });
     }
     let mut schemas = Map::new();

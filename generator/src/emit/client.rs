@@ -9,7 +9,11 @@ use crate::ir::{ApiIr, Auth, Headers, OperationIr, QueryEncoding, ResponseType};
 use crate::routes::Segment;
 
 pub fn emit(api: &ApiIr) -> TokenStream {
-    let methods = api.areas.iter().flat_map(|a| &a.operations).map(method);
+    let methods = api
+        .areas
+        .iter()
+        .flat_map(|a| &a.operations)
+        .map(|op| method(op, api.negotiates));
     let encodes = api
         .areas
         .iter()
@@ -109,7 +113,9 @@ fn param_ty(ty: &Ty, scope: &TokenStream) -> TokenStream {
     }
 }
 
-fn method(op: &OperationIr) -> TokenStream {
+/// One operation's method; with `negotiated`, its path is the one of the
+/// newest release the server speaks.
+fn method(op: &OperationIr, negotiated: bool) -> TokenStream {
     let scope = quote!(types::);
     let name = ident(&op.fn_name);
     let route = format!("`{} {}`", op.method.to_uppercase(), op.path);
@@ -133,8 +139,11 @@ fn method(op: &OperationIr) -> TokenStream {
         let ty = param_ty(&body.ty, &scope);
         params.push(quote!(body: #ty));
     }
-    let (template, args) = format_path(op);
-    let path = if args.is_empty() {
+    let (template, args, wires) = format_path(op);
+    let path = if negotiated {
+        let operation = ident(&op.const_name);
+        quote!(self.inner.path(&super::metadata::#operation, &[#((#wires, #args)),*]).await?)
+    } else if args.is_empty() {
         quote!(#template.to_owned())
     } else {
         quote!(format!(#template #(, #args)*))
@@ -285,14 +294,17 @@ fn read_body(ty: &Ty, binary: bool) -> TokenStream {
 }
 
 /// The path as a `format!` template with each parameter percent-encoded.
-fn format_path(op: &OperationIr) -> (String, Vec<TokenStream>) {
+/// The path as a `format!` template, the encoded arguments that fill it, and
+/// the name of the parameter each fills.
+fn format_path(op: &OperationIr) -> (String, Vec<TokenStream>, Vec<String>) {
     // Templates were checked by `crate::routes` when the spec was read: each
     // parameter is a whole segment and declared, so the last arm never runs.
     let Ok(segments) = crate::routes::parse(&op.path) else {
-        return (op.path.clone(), Vec::new());
+        return (op.path.clone(), Vec::new(), Vec::new());
     };
     let mut template = String::new();
     let mut args = Vec::new();
+    let mut wires = Vec::new();
     for segment in segments {
         template.push('/');
         let wire = match segment {
@@ -303,6 +315,7 @@ fn format_path(op: &OperationIr) -> (String, Vec<TokenStream>) {
             Segment::Param(wire) => wire,
         };
         template.push_str("{}");
+        wires.push(wire.clone());
         args.push(match op.path_params.iter().find(|p| p.wire == wire) {
             Some(p) if op.param_from_content(&p.wire) => quote!(encode_path(body.event_type())),
             Some(p) if p.ty == Ty::String => {
@@ -323,5 +336,5 @@ fn format_path(op: &OperationIr) -> (String, Vec<TokenStream>) {
             }
         });
     }
-    (template, args)
+    (template, args, wires)
 }

@@ -21,11 +21,26 @@ pub fn emit(api: &ApiIr) -> TokenStream {
         };
         let rate_limited = op.rate_limited;
         let deprecated = op.deprecated;
-        let added_in = match &op.added_in {
-            Some(v) => quote!(Some(#v)),
+        let added_in = option(op.added_in.as_deref());
+        let summary = op.summary.clone().unwrap_or_default();
+        let history = match &op.history {
+            Some(history) => {
+                let paths = history
+                    .paths
+                    .iter()
+                    .map(|(release, path)| quote!((#release, #path)));
+                let added = &history.added;
+                let deprecated = option(history.deprecated.as_deref());
+                let removed = option(history.removed.as_deref());
+                quote!(Some(History {
+                    paths: &[#(#paths),*],
+                    added: #added,
+                    deprecated: #deprecated,
+                    removed: #removed,
+                }))
+            }
             None => quote!(None),
         };
-        let summary = op.summary.clone().unwrap_or_default();
         let doc = docs(&format!("`{method} {path}` ({id})."));
         quote! {
             #doc
@@ -39,18 +54,30 @@ pub fn emit(api: &ApiIr) -> TokenStream {
                 deprecated: #deprecated,
                 added_in: #added_in,
                 summary: #summary,
+                history: #history,
             };
         }
     });
     let names = ops.iter().map(|op| ident(&op.const_name));
+    let history = ops
+        .iter()
+        .any(|op| op.history.is_some())
+        .then(|| quote!(History,));
     quote! {
         //! A description of every operation of this API.
 
-        use crate::runtime::{AuthRequirement, OperationInfo};
+        use crate::runtime::{AuthRequirement, #history OperationInfo};
 
         #(#consts)*
 
         /// Every operation of this API, in path order.
         pub const ALL: &[OperationInfo] = &[#(#names),*];
+    }
+}
+
+fn option(value: Option<&str>) -> TokenStream {
+    match value {
+        Some(value) => quote!(Some(#value)),
+        None => quote!(None),
     }
 }

@@ -46,6 +46,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ),
     ("lenient.rs", include_str!("../../runtime/lenient.rs")),
     ("id_or_json.rs", include_str!("../../runtime/id_or_json.rs")),
+    ("versions.rs", include_str!("../../runtime/versions.rs")),
 ];
 
 /// The files of one API's module.
@@ -141,6 +142,7 @@ impl Job<'_> {
 pub fn emit_crate(
     apis: &[ApiIr],
     events: Option<&EventsIr>,
+    releases: &[String],
     options: &CrateOptions,
 ) -> Result<Vec<(String, String)>> {
     let header = header(options);
@@ -148,7 +150,10 @@ pub fn emit_crate(
         ("Cargo.toml".to_owned(), cargo_toml(options)),
         (
             "src/lib.rs".to_owned(),
-            format!("{header}{}", lib_rs(apis, events.is_some(), options)),
+            format!(
+                "{header}{}",
+                lib_rs(apis, events.is_some(), releases, options)
+            ),
         ),
     ];
     for (name, text) in RUNTIME {
@@ -234,7 +239,7 @@ serde_path_to_error = {{ version = "0.1", optional = true }}
 /// Written as text in rustfmt's style: `cargo fmt` must find nothing to change
 /// in it, and the modules below are marked so that it leaves them alone too
 /// (they are prettyplease's output, which the drift check compares byte for byte).
-fn lib_rs(apis: &[ApiIr], events: bool, options: &CrateOptions) -> String {
+fn lib_rs(apis: &[ApiIr], events: bool, releases: &[String], options: &CrateOptions) -> String {
     let mut text = format!(
         "//! Matrix API bindings generated from {}.\n//!\n\
          //! Every API of the spec is a module with `types` and `metadata`, plus `server`\n\
@@ -243,6 +248,14 @@ fn lib_rs(apis: &[ApiIr], events: bool, options: &CrateOptions) -> String {
          #![deny(warnings)]\n#![forbid(unsafe_code)]\n\n#[rustfmt::skip]\npub mod runtime;\n",
         options.source
     );
+    let releases: Vec<String> = releases.iter().map(|r| format!("{r:?}")).collect();
+    text.push_str(&format!(
+        "\n/// The releases of the spec this crate was made from, oldest first; empty\n\
+         /// for a crate made from one spec tree. Clients call each operation on its\n\
+         /// path in the newest of them the server speaks.\n\
+         pub const RELEASES: &[&str] = &[{}];\n",
+        releases.join(", ")
+    ));
     if events {
         text.push_str("\n#[rustfmt::skip]\npub mod events;\n");
     }

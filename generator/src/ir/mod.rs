@@ -33,6 +33,9 @@ pub struct ApiIr {
     /// Operations grouped by the spec file they come from, one server trait each.
     pub areas: Vec<Area>,
     pub types: BTreeMap<String, TypeDef>,
+    /// Whether the client picks each operation's path from the versions the
+    /// server lists: the client-server API, which has `/versions`.
+    pub negotiates: bool,
 }
 
 impl ApiIr {
@@ -78,6 +81,8 @@ pub struct OperationIr {
     pub discriminator: Option<Discriminator>,
     /// Where the body or the answer is an event content typed by a path parameter.
     pub content_type: Option<ContentType>,
+    /// Its path in each release, in a crate made from several.
+    pub history: Option<crate::model::History>,
 }
 
 impl OperationIr {
@@ -292,7 +297,12 @@ pub fn build_with(api: &Api, typed_events: bool) -> ApiIr {
         areas.values_mut().flat_map(|a| &mut a.operations),
         &graph.defs,
     );
+    let negotiates = api
+        .operations
+        .iter()
+        .any(|op| op.path == "/_matrix/client/versions" && op.history.is_some());
     ApiIr {
+        negotiates,
         module: module_name(&api.name),
         title: api.openapi.info.title.clone(),
         areas: areas.into_values().collect(),
@@ -471,6 +481,7 @@ fn operation(
             .and_then(|v| v.as_str().map(str::to_owned)),
         discriminator: op.discriminator.clone(),
         content_type: None,
+        history: op.history.clone(),
     }
 }
 

@@ -7,7 +7,9 @@
 //!    names (`{roomId}`, `{room_id}`) too. Exception: where one release has two
 //!    operations on such a path (federation's `v1` and `v2` `send_join`, the
 //!    identity service's `api/v1` and `v2`), they are different endpoints, and
-//!    on that path the version segment counts in every release.
+//!    on that path the version segment counts in every release; where two
+//!    share even that (operations told apart by their requests, `/events`
+//!    and its peek), so does the `operationId`.
 //! 2. Failing that, the same API, `operationId` and method, with a path of the
 //!    same shape where the old path has a parameter where the new one has a
 //!    fixed segment (`/pushrules/{scope}/...` became `/pushrules/global/...`):
@@ -52,14 +54,8 @@ impl Endpoint {
 /// Matches the operations of `releases` (oldest first) into endpoints, in
 /// the order they first appear.
 pub fn match_releases(releases: &[Vec<OpRef>]) -> Vec<Endpoint> {
-    let ambiguous = ambiguous_routes(releases);
-    let key = |op: &OpRef| {
-        let route = route_key(op.method, op.path, false);
-        match ambiguous.contains(&route) {
-            true => route_key(op.method, op.path, true),
-            false => route,
-        }
-    };
+    let keys = Keys::new(releases);
+    let key = |op: &OpRef| keys.of(op);
     let mut endpoints: Vec<Endpoint> = Vec::new();
     // Each endpoint's operation in the latest release that has it.
     let mut latest: Vec<OpRef> = Vec::new();
@@ -106,19 +102,47 @@ pub fn match_releases(releases: &[Vec<OpRef>]) -> Vec<Endpoint> {
     endpoints
 }
 
-/// Routes that two operations of one release share once versions are set aside.
-fn ambiguous_routes(releases: &[Vec<OpRef>]) -> BTreeSet<String> {
-    let mut ambiguous = BTreeSet::new();
-    for ops in releases {
-        let mut seen = BTreeSet::new();
-        for op in ops {
-            let route = route_key(op.method, op.path, false);
-            if !seen.insert(route.clone()) {
-                ambiguous.insert(route);
+/// The key an operation is matched by across releases: its route with the
+/// version set aside; where two operations of one release share that, its
+/// route with the version; where they share that too (operations told apart
+/// by their requests, such as `/events` and its peek), its route and id.
+struct Keys {
+    /// Keys of each level shared by two operations of one release.
+    shared: [BTreeSet<String>; 2],
+}
+
+impl Keys {
+    fn new(releases: &[Vec<OpRef>]) -> Keys {
+        let mut shared: [BTreeSet<String>; 2] = Default::default();
+        for (level, shared) in shared.iter_mut().enumerate() {
+            for ops in releases {
+                let mut seen = BTreeSet::new();
+                for op in ops {
+                    let key = Keys::at(op, level);
+                    if !seen.insert(key.clone()) {
+                        shared.insert(key);
+                    }
+                }
             }
         }
+        Keys { shared }
     }
-    ambiguous
+
+    fn at(op: &OpRef, level: usize) -> String {
+        match level {
+            0 => route_key(op.method, op.path, false),
+            1 => route_key(op.method, op.path, true),
+            _ => format!("{} {}", route_key(op.method, op.path, true), op.id),
+        }
+    }
+
+    fn of(&self, op: &OpRef) -> String {
+        (0..2)
+            .map(|level| Keys::at(op, level))
+            .zip(&self.shared)
+            .find(|(key, shared)| !shared.contains(key))
+            .map_or_else(|| Keys::at(op, 2), |(key, _)| key)
+    }
 }
 
 /// `get /_matrix/client/*/rooms/{}/messages`: the method and the path with
@@ -303,6 +327,32 @@ mod tests {
                 (vec![Some(2), Some(0)], vec![]),
                 (vec![Some(3), None], vec![]),
                 (vec![None, Some(3)], vec![]),
+            ]
+        );
+    }
+
+    #[test]
+    fn operations_told_apart_by_their_requests_match_by_id() {
+        let releases = vec![
+            vec![
+                op("getEvents", "get", "/_matrix/client/r0/events"),
+                op("peekEvents", "get", "/_matrix/client/r0/events"),
+            ],
+            vec![
+                op("peekEvents", "get", "/_matrix/client/v3/events"),
+                op("getEvents", "get", "/_matrix/client/v3/events"),
+            ],
+            vec![op("peekEvents", "get", "/_matrix/client/v3/events")],
+        ];
+        let spans: Vec<Vec<Option<usize>>> = match_releases(&releases)
+            .into_iter()
+            .map(|e| e.operations)
+            .collect();
+        assert_eq!(
+            spans,
+            [
+                vec![Some(0), Some(1), None],
+                vec![Some(1), Some(0), Some(0)]
             ]
         );
     }

@@ -5,5 +5,15 @@
 
 pub mod matching;
 pub mod version;
+/// The generated crate's own ordering of releases and choice of paths,
+/// shared: the generator orders releases exactly as the clients will.
+#[path = "../../runtime/versions.rs"]
+pub mod wire;
 
 pub use version::Release;
+
+mod components;
+mod merge;
+pub mod source;
+
+pub use merge::merge;

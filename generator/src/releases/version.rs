@@ -3,6 +3,8 @@
 use std::cmp::Ordering;
 use std::fmt;
 
+use super::wire::rank;
+
 /// One release: `r0.6.1`, `v1.19`, or a pre-`r0` version (`0.2.0`).
 /// Ordered by era (pre-`r0`, `r0`, `v1`...) and then by number, so that
 /// `v1.10` follows `v1.9`.
@@ -16,28 +18,9 @@ impl Release {
     /// Reads a version string (`r0.6.1`, `v1.19`, `0.2.0`); `None` for
     /// anything else.
     pub fn parse(label: &str) -> Option<Release> {
-        let (era, numbers) = match label.as_bytes().first()? {
-            b'r' => (1, &label[1..]),
-            b'v' => (2, &label[1..]),
-            b'0'..=b'9' => (0, label),
-            _ => return None,
-        };
-        let mut parts = numbers.split('.').map(|n| {
-            (!n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| n.parse::<u32>().ok())
-                .flatten()
-        });
-        let first = parts.next()??;
-        let second = parts.next().unwrap_or(Some(0))?;
-        let third = parts.next().unwrap_or(Some(0))?;
-        if parts.next().is_some() {
-            return None;
-        }
-        // `v1.2` is the second minor release of major 1; `r0.6.1` the first
-        // patch of r0's sixth minor; both count by (major, minor, patch).
         Some(Release {
             label: label.to_owned(),
-            rank: (era, first, second, third),
+            rank: rank(label)?,
         })
     }
 

@@ -1,0 +1,190 @@
+//! Several read releases into one [`Spec`]: each endpoint once, as its newest
+//! release has it, with its [`History`].
+
+use std::collections::BTreeSet;
+
+use super::components::import_components;
+use super::matching::{align, match_releases, Endpoint, OpRef};
+use super::Release;
+use crate::diag::Diagnostic;
+use crate::model::{Api, History, Operation};
+use crate::Spec;
+
+/// Merges `releases` (in any order; their labels must differ). Types come
+/// from the newest release that has an endpoint: an endpoint the newest
+/// release lacks joins its API there with the components it uses (renamed
+/// where the newest release has different ones by the same name).
+pub fn merge(mut releases: Vec<(Release, Spec)>) -> Result<Spec, Box<Diagnostic>> {
+    releases.sort_by(|a, b| a.0.cmp(&b.0));
+    if let Some(twice) = releases.windows(2).find(|pair| pair[0].0 == pair[1].0) {
+        return Err(Box::new(Diagnostic::general(format!(
+            "release `{}` is given twice",
+            twice[0].0
+        ))));
+    }
+    let labels: Vec<String> = releases.iter().map(|(r, _)| r.label().to_owned()).collect();
+    let mut warnings = Vec::new();
+    // Every release's operations, taken out of their APIs, flat.
+    let mut slots: Vec<Vec<Slot>> = Vec::new();
+    let mut apis_by_release: Vec<Vec<Api>> = Vec::new();
+    let mut events = None;
+    for (release, spec) in releases {
+        for mut warning in spec.warnings {
+            warning.message = format!("{release}: {}", warning.message);
+            warnings.push(warning);
+        }
+        let mut flat = Vec::new();
+        let mut apis = spec.apis;
+        for (api_index, api) in apis.iter_mut().enumerate() {
+            for operation in std::mem::take(&mut api.operations) {
+                flat.push(Slot {
+                    api: api_index,
+                    operation: Some(operation),
+                });
+            }
+        }
+        slots.push(flat);
+        apis_by_release.push(apis);
+        events = spec.events;
+    }
+    let endpoints = {
+        let refs: Vec<Vec<OpRef>> = slots
+            .iter()
+            .zip(&apis_by_release)
+            .map(|(flat, apis)| flat.iter().map(|slot| slot.op_ref(apis)).collect())
+            .collect();
+        match_releases(&refs)
+    };
+
+    let newest = labels.len() - 1;
+    let mut merged = apis_by_release.pop().unwrap_or_default();
+    let older_apis = apis_by_release;
+    // The newest release's endpoints first, in its order; then the removed
+    // ones, in the order they first appeared.
+    let mut order: Vec<&Endpoint> = endpoints
+        .iter()
+        .filter(|e| e.last() == Some(newest))
+        .collect();
+    order.sort_by_key(|e| e.operations[newest]);
+    order.extend(endpoints.iter().filter(|e| e.last() != Some(newest)));
+    for endpoint in order {
+        let Some(last) = endpoint.last() else {
+            continue;
+        };
+        let history = history(endpoint, &slots, &labels, &mut warnings);
+        let slot = &mut slots[last][endpoint.operations[last].unwrap_or_default()];
+        let Some(mut operation) = slot.operation.take() else {
+            continue;
+        };
+        operation.aliases = served_paths(&operation, &history);
+        operation.history = Some(history);
+        let api = if last == newest {
+            slot.api
+        } else {
+            let from = &older_apis[last][slot.api];
+            match merged.iter().position(|api| api.name == from.name) {
+                Some(api) => {
+                    import_components(
+                        &mut operation,
+                        &from.openapi,
+                        &mut merged[api].openapi,
+                        &labels[last],
+                    );
+                    api
+                }
+                None => {
+                    merged.push(Api {
+                        name: from.name.clone(),
+                        openapi: from.openapi.clone(),
+                        operations: Vec::new(),
+                    });
+                    merged.len() - 1
+                }
+            }
+        };
+        merged[api].operations.push(operation);
+    }
+    Ok(Spec {
+        apis: merged,
+        events,
+        warnings,
+        releases: labels,
+    })
+}
+
+/// An operation of one release, taken out of its API.
+struct Slot {
+    api: usize,
+    operation: Option<Operation>,
+}
+
+impl Slot {
+    fn op_ref<'a>(&'a self, apis: &'a [Api]) -> OpRef<'a> {
+        let operation = self
+            .operation
+            .as_ref()
+            .expect("slots are full until merged");
+        OpRef {
+            api: &apis[self.api].name,
+            id: &operation.id,
+            method: &operation.method,
+            path: &operation.path,
+        }
+    }
+}
+
+/// The endpoint's path in each release, the newest release's parameter names
+/// in all of them; and where it was added, deprecated and removed.
+fn history(
+    endpoint: &Endpoint,
+    slots: &[Vec<Slot>],
+    labels: &[String],
+    warnings: &mut Vec<Diagnostic>,
+) -> History {
+    let operation_in = |release: usize| {
+        let index = endpoint.operations[release]?;
+        slots[release][index].operation.as_ref()
+    };
+    let last = endpoint.last().unwrap_or_default();
+    let chosen = operation_in(last).expect("the endpoint's newest operation is in place");
+    let mut paths = Vec::new();
+    let mut deprecated = None;
+    for (release, label) in labels.iter().enumerate() {
+        let Some(operation) = operation_in(release) else {
+            continue;
+        };
+        if operation.operation.deprecated && deprecated.is_none() {
+            deprecated = Some(label.clone());
+        }
+        match align(&operation.path, &chosen.path) {
+            Some(path) => paths.push((label.clone(), path)),
+            // Matching only pairs operations whose paths align; a path that
+            // does not is reported rather than served under the wrong names.
+            None => warnings.push(Diagnostic::warning(
+                format!(
+                    "{label}: `{}` is matched to `{}` but their parameters do not line up; \
+                     its path in {label} is left out of the history",
+                    operation.path, chosen.path
+                ),
+                &operation.origin,
+            )),
+        }
+    }
+    History {
+        paths,
+        added: labels[endpoint.first().unwrap_or_default()].clone(),
+        deprecated,
+        removed: labels.get(last + 1).cloned(),
+    }
+}
+
+/// Every path that reaches the operation besides its own: its `x-alias`
+/// paths and its paths in the other releases, each once, in release order.
+fn served_paths(operation: &Operation, history: &History) -> Vec<String> {
+    let mut seen = BTreeSet::from([operation.path.as_str()]);
+    let historical = history.paths.iter().map(|(_, path)| path);
+    let all = operation.aliases.iter().chain(historical);
+    all.filter(|path| seen.insert(path.as_str()))
+        .cloned()
+        .collect()
+}
