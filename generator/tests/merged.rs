@@ -1,0 +1,180 @@
+//! Several releases of the spec in one crate: endpoints matched across
+//! releases, each with its history, and the merged crate built, linted and
+//! documented. The releases come from the spec's own repository
+//! (`../shared/matrix-spec.bundle`).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{cargo_in_generated, scratch};
+use matrix_codegen::emit::CrateOptions;
+use matrix_codegen::model::{History, Operation};
+use matrix_codegen::releases::source;
+use matrix_codegen::{ReadOptions, Spec};
+
+const RELEASES: &str = "r0.6.1,v1.1,v1.7,v1.19";
+
+/// The spec repository, cloned once under `target/` (shared with
+/// `releases.rs`). Missing bundle: `None`, or a failure under CI.
+fn spec_repository() -> Option<PathBuf> {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let bundle = workspace.join("../shared/matrix-spec.bundle");
+    if !bundle.is_file() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the spec repository is missing at {}: CI must have it",
+            bundle.display()
+        );
+        eprintln!("SKIPPED: no spec repository at {}", bundle.display());
+        return None;
+    }
+    let clone = workspace.join("target/matrix-spec");
+    if !clone.join(".git").is_dir() {
+        let _ = std::fs::remove_dir_all(&clone);
+        let status = Command::new("git")
+            .args(["clone", "--quiet", "--no-checkout"])
+            .arg(&bundle)
+            .arg(&clone)
+            .status()
+            .expect("git runs");
+        assert!(status.success(), "cloning {} failed", bundle.display());
+    }
+    Some(clone)
+}
+
+fn merged(repo: &Path, selection: &str) -> Spec {
+    let dir = scratch("merged-releases");
+    let trees: Vec<source::Tree> = source::select(repo, selection)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .map(|(release, from)| source::tree(repo, release, &from, &dir).unwrap())
+        .collect();
+    let options = ReadOptions {
+        input: PathBuf::new(),
+        root: None,
+        placeholders: Default::default(),
+        limits: Default::default(),
+        allow_missing_refs: false,
+    };
+    matrix_codegen::read_releases(&trees, &options).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn operation<'a>(spec: &'a Spec, id: &str) -> &'a Operation {
+    let mut found = spec
+        .apis
+        .iter()
+        .flat_map(|api| &api.operations)
+        .filter(|op| op.id == id);
+    let op = found
+        .next()
+        .unwrap_or_else(|| panic!("no operation `{id}`"));
+    assert!(found.next().is_none(), "`{id}` is two operations");
+    op
+}
+
+fn history<'a>(spec: &'a Spec, id: &str) -> &'a History {
+    operation(spec, id)
+        .history
+        .as_ref()
+        .expect("merged operations have a history")
+}
+
+fn paths(history: &History) -> Vec<(&str, &str)> {
+    history
+        .paths
+        .iter()
+        .map(|(release, path)| (release.as_str(), path.as_str()))
+        .collect()
+}
+
+#[test]
+fn four_releases_make_one_crate_with_each_endpoints_history() {
+    let Some(repo) = spec_repository() else {
+        return;
+    };
+    let spec = merged(&repo, RELEASES);
+    assert_eq!(spec.releases, ["r0.6.1", "v1.1", "v1.7", "v1.19"]);
+
+    // r0 became v3 in v1.1, and the new path is the one called by default.
+    let sync = operation(&spec, "sync");
+    assert_eq!(sync.path, "/_matrix/client/v3/sync");
+    assert_eq!(sync.aliases, ["/_matrix/client/r0/sync"]);
+    let sync = history(&spec, "sync");
+    assert_eq!(
+        paths(sync),
+        [
+            ("r0.6.1", "/_matrix/client/r0/sync"),
+            ("v1.1", "/_matrix/client/v3/sync"),
+            ("v1.7", "/_matrix/client/v3/sync"),
+            ("v1.19", "/_matrix/client/v3/sync"),
+        ]
+    );
+    assert_eq!(
+        (sync.added.as_str(), &sync.deprecated, &sync.removed),
+        ("r0.6.1", &None, &None)
+    );
+
+    // A parameter the newest release fixed: the old path takes its value.
+    let rule = history(&spec, "getPushRule");
+    assert_eq!(
+        paths(rule)[0],
+        (
+            "r0.6.1",
+            "/_matrix/client/r0/pushrules/global/{kind}/{ruleId}"
+        )
+    );
+
+    // Added later; deprecated; removed (and still callable on old servers).
+    assert_eq!(history(&spec, "getRoomSummary").added, "v1.19");
+    let old_sync = history(&spec, "getEvents");
+    assert_eq!(old_sync.deprecated.as_deref(), Some("r0.6.1"));
+    assert_eq!(old_sync.removed, None);
+    assert_eq!(history(&spec, "peekEvents").paths.len(), 4);
+    let display_name = history(&spec, "getDisplayName");
+    assert_eq!(display_name.removed.as_deref(), Some("v1.19"));
+
+    // Federation's two versions of one call stay two endpoints.
+    let join_v1 = history(&spec, "sendJoinV1");
+    let join_v2 = history(&spec, "sendJoinV2");
+    assert!(paths(join_v1).iter().all(|(_, p)| p.contains("/v1/")));
+    assert!(paths(join_v2).iter().all(|(_, p)| p.contains("/v2/")));
+
+    // Each endpoint once: no two operations of an API on one method and path.
+    for api in &spec.apis {
+        let mut seen = std::collections::BTreeSet::new();
+        for op in &api.operations {
+            let key = (&op.method, &op.path, op.discriminator.is_some());
+            assert!(
+                seen.insert(key) || op.discriminator.is_some(),
+                "{}: {} {} twice",
+                api.name,
+                op.method,
+                op.path
+            );
+        }
+    }
+
+    let files = matrix_codegen::generate(
+        &spec,
+        &CrateOptions {
+            name: "matrix-api".into(),
+            version: "0.0.0".into(),
+            source: RELEASES.into(),
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let lib = &files
+        .iter()
+        .find(|(path, _)| path == "src/lib.rs")
+        .unwrap()
+        .1;
+    assert!(lib.contains(r#"pub const RELEASES: &[&str] = &["r0.6.1", "v1.1", "v1.7", "v1.19"];"#));
+    cargo_in_generated(
+        "merged-releases",
+        &files,
+        &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],
+    );
+    cargo_in_generated("merged-releases", &files, &["doc", "--quiet", "--no-deps"]);
+}
