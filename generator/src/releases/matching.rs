@@ -63,13 +63,22 @@ pub fn match_releases(releases: &[Vec<OpRef>]) -> Vec<Endpoint> {
     let mut endpoints: Vec<Endpoint> = Vec::new();
     // Each endpoint's operation in the latest release that has it.
     let mut latest: Vec<OpRef> = Vec::new();
-    let mut by_route: BTreeMap<String, usize> = BTreeMap::new();
+    // The endpoints each route has had. Two operations of one release may
+    // share a route (`GET /events` for syncing and for peeking, the two
+    // `/invite` operations): the one of the same `operationId` is preferred.
+    let mut by_route: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     let mut by_id: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     for (release, ops) in releases.iter().enumerate() {
         let mut unmatched = Vec::new();
         for (index, op) in ops.iter().enumerate() {
-            let found = by_route.get(&key(op)).copied();
-            match found.filter(|&e| endpoints[e].operations[release].is_none()) {
+            let candidates = by_route.get(&key(op)).map_or(&[][..], Vec::as_slice);
+            let free = candidates
+                .iter()
+                .copied()
+                .filter(|&e| endpoints[e].operations[release].is_none());
+            let same_id = |e: &usize| latest[*e].api == op.api && latest[*e].id == op.id;
+            // Same id first, then the route's latest endpoint.
+            match free.max_by_key(|e| (same_id(e), endpoints[*e].last())) {
                 Some(e) => endpoints[e].operations[release] = Some(index),
                 None => unmatched.push(index),
             }
@@ -97,7 +106,10 @@ pub fn match_releases(releases: &[Vec<OpRef>]) -> Vec<Endpoint> {
         for (e, endpoint) in endpoints.iter().enumerate() {
             if let Some(index) = endpoint.operations[release] {
                 let op = ops[index];
-                by_route.insert(key(&op), e);
+                let on_route = by_route.entry(key(&op)).or_default();
+                if !on_route.contains(&e) {
+                    on_route.push(e);
+                }
                 by_id.insert((op.api, op.id), e);
                 latest[e] = op;
             }
@@ -106,17 +118,21 @@ pub fn match_releases(releases: &[Vec<OpRef>]) -> Vec<Endpoint> {
     endpoints
 }
 
-/// Routes that two operations of one release share once versions are set aside.
+/// Routes that two versions of one path share in one release, once versions
+/// are set aside (`/_matrix/federation/v1/send_join` and `v2`). Two
+/// operations on the same path (same version) do not make a route ambiguous.
 fn ambiguous_routes(releases: &[Vec<OpRef>]) -> BTreeSet<String> {
     let mut ambiguous = BTreeSet::new();
     for ops in releases {
-        let mut seen = BTreeSet::new();
+        let mut versions: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for op in ops {
-            let route = route_key(op.method, op.path, false);
-            if !seen.insert(route.clone()) {
-                ambiguous.insert(route);
-            }
+            versions
+                .entry(route_key(op.method, op.path, false))
+                .or_default()
+                .insert(route_key(op.method, op.path, true));
         }
+        let several = versions.into_iter().filter(|(_, paths)| paths.len() > 1);
+        ambiguous.extend(several.map(|(route, _)| route));
     }
     ambiguous
 }
@@ -303,6 +319,35 @@ mod tests {
                 (vec![Some(2), Some(0)], vec![]),
                 (vec![Some(3), None], vec![]),
                 (vec![None, Some(3)], vec![]),
+            ]
+        );
+    }
+
+    #[test]
+    fn operations_sharing_a_path_keep_their_ids_across_versions() {
+        let releases = vec![
+            vec![
+                op("getEvents", "get", "/_matrix/client/r0/events"),
+                op("peekEvents", "get", "/_matrix/client/r0/events"),
+            ],
+            vec![
+                op("getEvents", "get", "/_matrix/client/v3/events"),
+                op("peekEvents", "get", "/_matrix/client/v3/events"),
+            ],
+            vec![
+                op("peekEvents", "get", "/_matrix/client/v3/events"),
+                op("getEvents", "get", "/_matrix/client/v3/events"),
+            ],
+        ];
+        let spans: Vec<(Vec<Option<usize>>, Vec<usize>)> = match_releases(&releases)
+            .into_iter()
+            .map(|e| (e.operations, e.moved_in))
+            .collect();
+        assert_eq!(
+            spans,
+            [
+                (vec![Some(0), Some(0), Some(1)], vec![]),
+                (vec![Some(1), Some(1), Some(0)], vec![]),
             ]
         );
     }
