@@ -54,6 +54,20 @@ enum Command {
         #[arg(long, short)]
         out: PathBuf,
     },
+    /// Compare two releases: operations, parameters, fields and statuses
+    /// added, removed or changed, each marked breaking or not.
+    Diff {
+        /// The older release: a spec tree's top (the directory holding `api/` or `data/api/`).
+        old: PathBuf,
+        /// The newer release, given the same way.
+        new: PathBuf,
+        /// `text` for people, `json` for tools.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Read a schema `$ref` to a missing file or pointer as the empty schema, with a warning.
+        #[arg(long)]
+        allow_missing_refs: bool,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -156,6 +170,12 @@ fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Some(Command::Bundle { spec, out }) => bundle(&spec, &out, cli.check),
         Some(Command::Check { spec, format }) => check(&spec, format),
+        Some(Command::Diff {
+            old,
+            new,
+            format,
+            allow_missing_refs,
+        }) => diff(&old, &new, format, allow_missing_refs),
         Some(Command::Generate {
             spec,
             out,
@@ -313,5 +333,46 @@ fn bundle(spec: &SpecArgs, out: &Path, check: bool) -> Result<(), Box<Diagnostic
     );
     // As for `generate`: the process ends here, and the system frees faster.
     std::mem::forget((read, files));
+    Ok(())
+}
+
+/// The changes go to standard output; each side's warning count to standard error.
+fn diff(
+    old: &Path,
+    new: &Path,
+    format: Format,
+    allow_missing_refs: bool,
+) -> Result<(), Box<Diagnostic>> {
+    // Each side is a spec tree today; a tag of the spec's git repository is
+    // turned into one here, through the shared helper, once it exists.
+    let read = |tree: &Path| -> Result<matrix_codegen::Spec, Box<Diagnostic>> {
+        let spec = matrix_codegen::read_spec(&matrix_codegen::diff::tree_options(
+            tree,
+            allow_missing_refs,
+        )?)?;
+        if !spec.warnings.is_empty() {
+            eprintln!(
+                "{}: {} warning(s) while reading (`check` lists them)",
+                tree.display(),
+                spec.warnings.len()
+            );
+        }
+        Ok(spec)
+    };
+    let (old_spec, new_spec) = (read(old)?, read(new)?);
+    let found = matrix_codegen::diff::diff(
+        &old_spec,
+        &new_spec,
+        &old.display().to_string(),
+        &new.display().to_string(),
+    );
+    match format {
+        Format::Text => print!("{}", matrix_codegen::diff::render::to_text(&found)),
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&matrix_codegen::diff::render::to_json(&found))
+                .unwrap_or_default()
+        ),
+    }
     Ok(())
 }
