@@ -54,6 +54,7 @@ pub enum Kind {
     },
     Deprecated,
     Undeprecated,
+    /// `required`: in the newer release (in the older one for a removal).
     ParameterAdded {
         required: bool,
     },
@@ -63,6 +64,7 @@ pub enum Kind {
     ParameterRequiredChanged {
         required: bool,
     },
+    /// A field, or the request body itself (`body`); `required` as for parameters.
     FieldAdded {
         required: bool,
     },
