@@ -198,12 +198,7 @@ pub fn diff(old: &Spec, new: &Spec, old_label: &str, new_label: &str) -> Diff {
     for endpoint in match_releases(&refs) {
         let old_side = endpoint.operations[0].map(|i| old_release.side(old_ops[i]));
         let new_side = endpoint.operations[1].map(|i| new_release.side(new_ops[i]));
-        let moved = endpoint.moved_in.contains(&1);
-        changes.extend(operations::compare(
-            old_side.as_ref(),
-            new_side.as_ref(),
-            moved,
-        ));
+        changes.extend(operations::compare(old_side.as_ref(), new_side.as_ref()));
     }
     changes.sort();
     changes.dedup();

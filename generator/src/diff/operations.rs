@@ -16,15 +16,14 @@ pub(super) struct Side<'a> {
     pub types: &'a Defs,
 }
 
-/// The changes of one endpoint: added, removed, or what changed in it
-/// (`moved`: matched by its `operationId` after a change of path).
-pub(super) fn compare(old: Option<&Side>, new: Option<&Side>, moved: bool) -> Vec<Change> {
+/// The changes of one endpoint: added, removed, or what changed in it.
+pub(super) fn compare(old: Option<&Side>, new: Option<&Side>) -> Vec<Change> {
     match (old, new) {
         (None, None) => Vec::new(),
         (Some(old), None) => vec![change(old, String::new(), None, Kind::OperationRemoved)],
         (None, Some(new)) => vec![change(new, String::new(), None, Kind::OperationAdded)],
         (Some(old), Some(new)) => {
-            let mut found = operation(old.op, new.op, moved);
+            let mut found = operation(old.op, new.op);
             let mut request = Walk::new(old.types, new.types);
             found.extend(parameters(old.op, new.op, &mut request));
             body(old.op, new.op, &mut request);
@@ -63,21 +62,19 @@ fn change(at: &Side, location: String, side: Option<super::Side>, kind: Kind) ->
     }
 }
 
-/// The path and the deprecation.
-fn operation(old: &OperationIr, new: &OperationIr, moved: bool) -> Vec<Found> {
+/// The path and the deprecation. Paths are compared as routes, whose
+/// parameter names do not travel: a path that differs beyond its version
+/// segment moved (matching paired it by `operationId`); one that differs in
+/// the version alone did not. (Matching's own `moved_in` also holds pairs
+/// it keyed by id because two operations share one path, `GET /events`.)
+fn operation(old: &OperationIr, new: &OperationIr) -> Vec<Found> {
     let mut found = Vec::new();
-    let paths = Kind::PathMoved {
-        from: old.path.clone(),
-        to: new.path.clone(),
-    };
-    if moved {
-        found.push((String::new(), None, paths));
-    } else if route_key(&old.method, &old.path, true) != route_key(&new.method, &new.path, true) {
-        let kind = Kind::PathVersionChanged {
-            from: old.path.clone(),
-            to: new.path.clone(),
-        };
-        found.push((String::new(), None, kind));
+    let route = |op: &OperationIr, version| route_key(&op.method, &op.path, version);
+    let (from, to) = (old.path.clone(), new.path.clone());
+    if route(old, false) != route(new, false) {
+        found.push((String::new(), None, Kind::PathMoved { from, to }));
+    } else if route(old, true) != route(new, true) {
+        found.push((String::new(), None, Kind::PathVersionChanged { from, to }));
     }
     match (old.deprecated, new.deprecated) {
         (false, true) => found.push((String::new(), None, Kind::Deprecated)),
