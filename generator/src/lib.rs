@@ -9,6 +9,7 @@ pub mod bundle;
 pub mod check;
 pub mod convert;
 pub mod diag;
+pub mod diff;
 pub mod emit;
 pub mod events;
 pub mod ir;

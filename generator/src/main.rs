@@ -59,6 +59,24 @@ enum Command {
         #[arg(long, short)]
         out: PathBuf,
     },
+    /// Compare two releases: operations, parameters, fields and statuses
+    /// added, removed or changed, each marked breaking or not.
+    Diff {
+        /// The older release: a spec tree's top (the directory holding `api/` or
+        /// `data/api/`), or with `--repo` a release or tag of that repository.
+        old: PathBuf,
+        /// The newer release, given the same way.
+        new: PathBuf,
+        /// The spec's git repository, whose tags `OLD` and `NEW` name (`r0.6.1`, `v1.19`).
+        #[arg(long)]
+        repo: Option<PathBuf>,
+        /// `text` for people, `json` for tools.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Read a schema `$ref` to a missing file or pointer as the empty schema, with a warning.
+        #[arg(long)]
+        allow_missing_refs: bool,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -161,6 +179,13 @@ fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Some(Command::Bundle { spec, out }) => bundle(&spec, &out, cli.check),
         Some(Command::Check { spec, format }) => check(&spec, format),
+        Some(Command::Diff {
+            old,
+            new,
+            repo,
+            format,
+            allow_missing_refs,
+        }) => diff(&old, &new, repo.as_deref(), format, allow_missing_refs),
         Some(Command::Generate {
             spec,
             out,
@@ -346,5 +371,66 @@ fn bundle(spec: &SpecArgs, out: &Path, check: bool) -> Result<(), Box<Diagnostic
     );
     // As for `generate`: the process ends here, and the system frees faster.
     std::mem::forget((read, files));
+    Ok(())
+}
+
+/// The changes go to standard output; each side's warning count to standard error.
+fn diff(
+    old: &Path,
+    new: &Path,
+    repo: Option<&Path>,
+    format: Format,
+    allow_missing_refs: bool,
+) -> Result<(), Box<Diagnostic>> {
+    use matrix_codegen::releases::source;
+    let scratch = std::env::temp_dir().join(format!("matrix-codegen-{}", std::process::id()));
+    // A release of `repo` is written out as a spec tree first.
+    let tree_of = |side: &Path| -> Result<PathBuf, Box<Diagnostic>> {
+        let Some(repo) = repo else {
+            return Ok(side.to_path_buf());
+        };
+        let named = source::select(repo, &side.to_string_lossy())?;
+        let [(release, from)] = named.as_slice() else {
+            return Err(Box::new(Diagnostic::general(format!(
+                "`{}` must name one release of {}",
+                side.display(),
+                repo.display()
+            ))));
+        };
+        let tree = source::tree(repo, release.clone(), from, &scratch)?;
+        Ok(tree.root)
+    };
+    let read = |side: &Path| -> Result<matrix_codegen::Spec, Box<Diagnostic>> {
+        let tree = tree_of(side)?;
+        let spec = matrix_codegen::read_spec(&matrix_codegen::diff::tree_options(
+            &tree,
+            allow_missing_refs,
+        )?)?;
+        if !spec.warnings.is_empty() {
+            eprintln!(
+                "{}: {} warning(s) while reading (`check` lists them)",
+                tree.display(),
+                spec.warnings.len()
+            );
+        }
+        Ok(spec)
+    };
+    let both = read(old).and_then(|old| Ok((old, read(new)?)));
+    let _ = std::fs::remove_dir_all(&scratch);
+    let (old_spec, new_spec) = both?;
+    let found = matrix_codegen::diff::diff(
+        &old_spec,
+        &new_spec,
+        &old.display().to_string(),
+        &new.display().to_string(),
+    );
+    match format {
+        Format::Text => print!("{}", matrix_codegen::diff::render::to_text(&found)),
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&matrix_codegen::diff::render::to_json(&found))
+                .unwrap_or_default()
+        ),
+    }
     Ok(())
 }

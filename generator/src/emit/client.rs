@@ -29,6 +29,21 @@ pub fn emit(api: &ApiIr) -> TokenStream {
             use super::types;
         )
     });
+    let negotiation = api.negotiates.then(|| {
+        quote! {
+            /// Takes the versions the server speaks instead of asking its
+            /// `/versions` (see the runtime's client).
+            pub fn with_versions(self, versions: impl IntoIterator<Item = impl Into<String>>) -> Self {
+                Client { inner: self.inner.with_versions(versions) }
+            }
+
+            /// Sends an operation none of the server's versions has anyway, on
+            /// its newest path.
+            pub fn with_unchecked_versions(self, unchecked: bool) -> Self {
+                Client { inner: self.inner.with_unchecked_versions(unchecked) }
+            }
+        }
+    });
     quote! {
         //! The client side: [`Client`] has one method per operation.
 
@@ -91,6 +106,8 @@ pub fn emit(api: &ApiIr) -> TokenStream {
             pub fn runtime(&self) -> &crate::runtime::client::Client {
                 &self.inner
             }
+
+            #negotiation
 
             #(#methods)*
         }

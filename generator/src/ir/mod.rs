@@ -229,6 +229,8 @@ const CLIENT_METHODS: &[&str] = &[
     "with_asserted_user",
     "with_retry",
     "runtime",
+    "with_versions",
+    "with_unchecked_versions",
 ];
 
 /// Names the generated callers and client methods use beside the path

@@ -16,6 +16,7 @@ mod keys;
 mod local;
 mod media;
 mod misc;
+mod negotiated;
 mod personal;
 mod proxy;
 mod report;
@@ -111,4 +112,13 @@ async fn a_bridge_registers_and_acts_as_its_users() {
         return;
     };
     bridge::run(&synapse).await;
+}
+
+/// A client merged from several releases picks its paths from `/versions`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_merged_client_calls_the_paths_the_server_speaks() {
+    let Some((synapse, _)) = peers() else {
+        return;
+    };
+    negotiated::run(&synapse).await;
 }

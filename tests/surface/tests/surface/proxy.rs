@@ -23,6 +23,8 @@ struct Shared {
     upstream: String,
     http: reqwest::Client,
     last: Mutex<Option<Exchange>>,
+    /// The method and path of every request forwarded, in order.
+    requested: Mutex<Vec<String>>,
 }
 
 /// The running proxy: its URL and the last answer it forwarded.
@@ -45,6 +47,7 @@ impl Proxy {
             upstream: upstream.trim_end_matches('/').to_owned(),
             http,
             last: Mutex::new(None),
+            requested: Mutex::new(Vec::new()),
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -66,6 +69,11 @@ impl Proxy {
     pub fn last(&self) -> Option<Exchange> {
         self.shared.last.lock().unwrap().clone()
     }
+
+    /// `GET /_matrix/...` for each request forwarded so far.
+    pub fn requested(&self) -> Vec<String> {
+        self.shared.requested.lock().unwrap().clone()
+    }
 }
 
 async fn forward(State(shared): State<Arc<Shared>>, request: Request) -> Response {
@@ -74,6 +82,8 @@ async fn forward(State(shared): State<Arc<Shared>>, request: Request) -> Respons
         return StatusCode::PAYLOAD_TOO_LARGE.into_response();
     };
     let target = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+    let request_line = format!("{} {}", parts.method, parts.uri.path());
+    shared.requested.lock().unwrap().push(request_line);
     let mut headers = parts.headers.clone();
     headers.remove(axum::http::header::HOST);
     let sent = shared
