@@ -2,10 +2,10 @@
 //! or directories, named on the command line as `--releases`.
 //!
 //! A selection is a comma-separated list of items:
-//! * `r0.6.1`, `v1.19`: the release of that name, from the repository's tag
-//!   for it (`client_server/r0.6.1`, `v1.19`). Where other APIs' tags share the
-//!   name (`server_server/r0.1.0`), the client-server tag is the release;
-//! * `client_server/r0.6.1`: a tag, by its full name;
+//! * `r0.6.1`, `v1.19`: the client-server release of that name, from the
+//!   repository's tag for it (`client_server/r0.6.1`, `v1.19`): the names
+//!   servers list in `/versions`;
+//! * `server_server/r0.1.4`: any tag, by its full name;
 //! * `v1.1..v1.19`: every release from one to the other, both included;
 //! * `v1.19=path/to/tree`: a directory holding a spec tree (its `api/` or
 //!   `data/api/`), read as that release.
@@ -58,8 +58,9 @@ pub fn select(
                 let within = tags.iter().filter(|(r, _)| *r >= from && *r <= to);
                 within.cloned().collect()
             }
-            None => match tags.iter().find(|(_, tag)| tag == item) {
-                Some(tag) => vec![tag.clone()],
+            None => match Release::from_tag(item).filter(|_| item.contains('/')) {
+                // A full tag name, of any API: checked when it is written out.
+                Some(release) => vec![(release, item.to_owned())],
                 None => {
                     let release = parse(item)?;
                     let found = tags.iter().find(|(r, _)| *r == release).cloned();
@@ -93,20 +94,18 @@ fn parse(label: &str) -> Result<Release, Box<Diagnostic>> {
     })
 }
 
-/// The repository's release tags, one per release: the client-server tag
-/// where other APIs' tags share its name.
+/// The repository's client-server release tags, one per release: the
+/// numbers `/versions` lists. The other APIs' tags (`server_server/r0.1.4`)
+/// count their own versions and are named by their full tag.
 fn release_tags(repository: &Path) -> Result<Vec<(Release, String)>, Box<Diagnostic>> {
     let listed = git(repository, &["tag", "--list"])?;
+    let client_server = |tag: &str| !tag.contains('/') || tag.starts_with("client");
     let mut tags: Vec<(Release, String)> = String::from_utf8_lossy(&listed)
         .lines()
+        .filter(|tag| client_server(tag))
         .filter_map(|tag| Some((Release::from_tag(tag)?, tag.to_owned())))
         .collect();
-    let client_server = |tag: &str| !tag.contains('/') || tag.starts_with("client");
-    // Client-server tags first within a release, so that `dedup` keeps them.
-    tags.sort_by(|a, b| {
-        a.0.cmp(&b.0)
-            .then_with(|| client_server(&b.1).cmp(&client_server(&a.1)))
-    });
+    tags.sort();
     tags.dedup_by(|later, earlier| later.0 == earlier.0);
     Ok(tags)
 }
