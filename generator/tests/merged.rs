@@ -171,10 +171,19 @@ fn four_releases_make_one_crate_with_each_endpoints_history() {
         .unwrap()
         .1;
     assert!(lib.contains(r#"pub const RELEASES: &[&str] = &["r0.6.1", "v1.1", "v1.7", "v1.19"];"#));
+    let versions = &files
+        .iter()
+        .find(|(path, _)| path == "src/client_server/server.rs")
+        .unwrap()
+        .1;
+    assert!(versions.contains("crate::runtime::server::releases_answer()"));
     cargo_in_generated(
         "merged-releases",
         &files,
         &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],
     );
+    // Its own tests build each API's router: every release's path of every
+    // operation is routed, and axum refuses a table with conflicts.
+    cargo_in_generated("merged-releases", &files, &["test", "--quiet", "--lib"]);
     cargo_in_generated("merged-releases", &files, &["doc", "--quiet", "--no-deps"]);
 }

@@ -186,7 +186,13 @@ fn arguments(op: &OperationIr, scope: &TokenStream) -> Vec<(proc_macro2::Ident, 
 
 fn trait_method(op: &OperationIr, scope: &TokenStream) -> TokenStream {
     let name = ident(&op.fn_name);
-    let route = format!("`{} {}`", op.method.to_uppercase(), op.path);
+    // A crate made from several releases says which by default: the client
+    // of the same crate negotiates its paths from this answer.
+    let lists_releases = op.history.is_some() && op.path == crate::ir::VERSIONS_PATH;
+    let mut route = format!("`{} {}`", op.method.to_uppercase(), op.path);
+    if lists_releases {
+        route.push_str("\n\nBy default, answers with the releases the crate was made from.");
+    }
     let doc = op_docs(op.summary.as_deref(), op.description.as_deref(), &route);
     let args = arguments(op, scope);
     let params = args.iter().map(|(name, ty)| quote!(#name: #ty));
@@ -198,13 +204,17 @@ fn trait_method(op: &OperationIr, scope: &TokenStream) -> TokenStream {
         [one] => quote!(let _ = #one;),
         several => quote!(let _ = (#(#several),*);),
     };
+    let answer = match lists_releases {
+        true => quote!(crate::runtime::server::releases_answer()),
+        false => quote!(Err(MatrixError::unrecognized())),
+    };
     quote! {
         #doc
         #deprecated
         fn #name(&self, #(#params),*) -> impl std::future::Future<Output = Result<#response, MatrixError>> + Send {
             async move {
                 #unused
-                Err(MatrixError::unrecognized())
+                #answer
             }
         }
     }

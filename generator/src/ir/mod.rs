@@ -218,6 +218,9 @@ pub enum Auth {
     },
 }
 
+/// The operation clients negotiate their paths with.
+pub const VERSIONS_PATH: &str = "/_matrix/client/versions";
+
 /// Methods of the generated client besides the operations.
 const CLIENT_METHODS: &[&str] = &[
     "new",
@@ -302,7 +305,7 @@ pub fn build_with(api: &Api, typed_events: bool) -> ApiIr {
     let negotiates = api
         .operations
         .iter()
-        .any(|op| op.path == "/_matrix/client/versions" && op.history.is_some());
+        .any(|op| op.path == VERSIONS_PATH && op.history.is_some());
     ApiIr {
         negotiates,
         module: module_name(&api.name),
