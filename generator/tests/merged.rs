@@ -134,6 +134,13 @@ fn four_releases_make_one_crate_with_each_endpoints_history() {
     assert_eq!(history(&spec, "peekEvents").paths.len(), 4);
     let display_name = history(&spec, "getDisplayName");
     assert_eq!(display_name.removed.as_deref(), Some("v1.19"));
+    // Its v3 path is served by its successor, `getProfileField`'s `{keyName}`.
+    let display_name = operation(&spec, "getDisplayName");
+    assert_eq!(
+        display_name.path,
+        "/_matrix/client/r0/profile/{userId}/displayname"
+    );
+    assert!(display_name.aliases.is_empty());
 
     // Federation's two versions of one call stay two endpoints.
     let join_v1 = history(&spec, "sendJoinV1");

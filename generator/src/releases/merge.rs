@@ -104,6 +104,9 @@ pub fn merge(mut releases: Vec<(Release, Spec)>) -> Result<Spec, Box<Diagnostic>
         };
         merged[api].operations.push(operation);
     }
+    for api in &mut merged {
+        yield_to_live_routes(&mut api.operations);
+    }
     Ok(Spec {
         apis: merged,
         events,
@@ -187,4 +190,40 @@ fn served_paths(operation: &Operation, history: &History) -> Vec<String> {
     all.filter(|path| seen.insert(path.as_str()))
         .cloned()
         .collect()
+}
+
+/// A removed endpoint does not keep a path that a live endpoint's template
+/// also matches: the newest release answers there. (v1.16 replaced
+/// `GET /profile/{userId}/displayname` by `GET /profile/{userId}/{keyName}`,
+/// which serves `displayname` too.) Its other paths still reach it, and its
+/// client still calls whichever path the server's versions call for.
+fn yield_to_live_routes(operations: &mut [Operation]) {
+    let removed = |op: &Operation| op.history.as_ref().is_some_and(|h| h.removed.is_some());
+    let live: Vec<(String, String)> = operations
+        .iter()
+        .filter(|op| !removed(op))
+        .flat_map(|op| {
+            let paths = std::iter::once(&op.path).chain(&op.aliases);
+            paths.map(|path| (op.method.clone(), path.clone()))
+        })
+        .collect();
+    let taken =
+        |method: &str, path: &str| live.iter().any(|(m, p)| m == method && overlaps(p, path));
+    for op in operations.iter_mut().filter(|op| removed(op)) {
+        let method = op.method.clone();
+        op.aliases.retain(|path| !taken(&method, path));
+        if taken(&method, &op.path) && !op.aliases.is_empty() {
+            op.path = op.aliases.remove(0);
+        }
+    }
+}
+
+/// Whether one request path could match both templates.
+fn overlaps(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<&str>, Vec<&str>) = (a.split('/').collect(), b.split('/').collect());
+    let param = |s: &str| s.starts_with('{');
+    a.len() == b.len()
+        && a.iter()
+            .zip(&b)
+            .all(|(x, y)| x == y || param(x) || param(y))
 }
