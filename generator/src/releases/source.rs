@@ -142,12 +142,26 @@ pub fn tree(
     })
 }
 
-/// `git archive <tag> | tar -x -C <dir>`.
+/// The top-level directories a tag's APIs and the schemas they refer to live
+/// in: `data/` since v1.1, `api/`, `event-schemas/` and `schemas/` before.
+const SPEC_DIRECTORIES: &[&str] = &["data", "api", "event-schemas", "schemas"];
+
+/// `git archive <tag> <spec directories> | tar -x -C <dir>`. Writing files
+/// out is most of a merge's time, so the site's pages, images and scripts
+/// are left in the repository.
 fn extract(repository: &Path, tag: &str, dir: &Path) -> Result<(), Box<Diagnostic>> {
     let failed = |what: String| Box::new(Diagnostic::general(what));
     std::fs::create_dir_all(dir)
         .map_err(|e| failed(format!("cannot create {}: {e}", dir.display())))?;
-    let archive = git(repository, &["archive", "--format=tar", tag])?;
+    let top = git(repository, &["ls-tree", "--name-only", tag])?;
+    let top = String::from_utf8_lossy(&top);
+    let mut args = vec!["archive", "--format=tar", tag];
+    args.extend(
+        SPEC_DIRECTORIES
+            .iter()
+            .filter(|d| top.lines().any(|l| l == **d)),
+    );
+    let archive = git(repository, &args)?;
     let mut tar = Command::new("tar")
         .arg("-x")
         .arg("-C")
