@@ -24,17 +24,7 @@ rm -rf "$work" && mkdir -p "$work"
 mapfile -t releases < <(git -C "$repo" tag --list | grep -E '^[rv][0-9.]+$|^client' \
   | sed 's|.*/||' | grep -E '^[rv]' | sort -V -u)
 
-median_ms() {
-  local times=()
-  for _ in $(seq 1 "$runs"); do
-    local start end
-    start=$(date +%s%N)
-    "$@" >/dev/null 2>&1
-    end=$(date +%s%N)
-    times+=($(( (end - start) / 1000000 )))
-  done
-  printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p"
-}
+source scripts/median.sh
 
 total=${#releases[@]}
 printf '%-9s %-22s %10s %12s %14s\n' releases span "time (ms)" "ms/release" "peak (MB)"

@@ -16,18 +16,7 @@ rm -rf "$work" && mkdir -p "$work"
 cargo build --quiet --release -p matrix-codegen --bin matrix-codegen --example bare_parse
 bin=target/release
 
-# Median wall time of a command, in milliseconds.
-median_ms() {
-  local times=()
-  for _ in $(seq 1 "$runs"); do
-    local start end
-    start=$(date +%s%N)
-    "$@" >/dev/null 2>&1
-    end=$(date +%s%N)
-    times+=($(( (end - start) / 1000000 )))
-  done
-  printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p"
-}
+source scripts/median.sh
 
 parse=$(median_ms "$bin/examples/bare_parse" "$data")
 generate=$(median_ms "$bin/matrix-codegen" generate "$data/api" --root "$data" --out "$work/crate")

@@ -3,81 +3,17 @@
 //! for `client_server/r0.6.1` -> `v1.1` and `v1.18` -> `v1.19`, which of the
 //! changelog's API entries the diff finds and which it cannot see.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 #[path = "diff/changelog.rs"]
 mod changelog;
+mod common;
+
+use common::spec_repository::{checkout, spec_repository};
 
 use changelog::{changelog, compare};
 use matrix_codegen::diff::{self, Change, Diff, Kind};
-
-/// The spec repository, cloned once under `target/`. Missing bundle: `None`,
-/// or a failure under CI. (As in `releases.rs`.)
-fn spec_repository() -> Option<PathBuf> {
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let bundle = workspace.join("../shared/matrix-spec.bundle");
-    if !bundle.is_file() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "the spec repository is missing at {}: CI must have it",
-            bundle.display()
-        );
-        eprintln!("SKIPPED: no spec repository at {}", bundle.display());
-        return None;
-    }
-    let clone = workspace.join("target/matrix-spec");
-    if !clone.join(".git").is_dir() {
-        let _ = std::fs::remove_dir_all(&clone);
-        let status = Command::new("git")
-            .args(["clone", "--quiet", "--no-checkout"])
-            .arg(&bundle)
-            .arg(&clone)
-            .status()
-            .expect("git runs");
-        assert!(status.success(), "cloning {} failed", bundle.display());
-    }
-    Some(clone)
-}
-
-fn git(repo: &Path, args: &[&str]) -> Vec<u8> {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(repo)
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(output.status.success(), "git {args:?} failed");
-    output.stdout
-}
-
-/// The tag's tree, written out under `target/releases/<tag>` (as in
-/// `releases.rs`); returns the tree's top.
-fn checkout(repo: &Path, tag: &str) -> PathBuf {
-    let dir = repo.join("../releases").join(tag.replace('/', "_"));
-    if !dir.is_dir() {
-        let archive = git(repo, &["archive", "--format=tar", tag]);
-        // Extracted beside the final place, then renamed: a test binary
-        // running alongside never sees half a tree.
-        let partial = dir.with_extension(format!("partial-{}", std::process::id()));
-        std::fs::create_dir_all(&partial).unwrap();
-        let mut tar = Command::new("tar")
-            .arg("-x")
-            .arg("-C")
-            .arg(&partial)
-            .stdin(std::process::Stdio::piped())
-            .spawn()
-            .expect("tar runs");
-        use std::io::Write as _;
-        tar.stdin.take().unwrap().write_all(&archive).unwrap();
-        assert!(tar.wait().unwrap().success());
-        if std::fs::rename(&partial, &dir).is_err() {
-            // Another test wrote it first.
-            let _ = std::fs::remove_dir_all(&partial);
-        }
-    }
-    dir
-}
 
 fn diff_tags(repo: &Path, old: &str, new: &str) -> Diff {
     let read = |tag: &str| {

@@ -6,8 +6,8 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
+use common::spec_repository::spec_repository;
 use common::{cargo_in_generated, scratch};
 use matrix_codegen::emit::CrateOptions;
 use matrix_codegen::model::{History, Operation};
@@ -15,34 +15,6 @@ use matrix_codegen::releases::source;
 use matrix_codegen::{ReadOptions, Spec};
 
 const RELEASES: &str = "r0.6.1,v1.1,v1.7,v1.19";
-
-/// The spec repository, cloned once under `target/` (shared with
-/// `releases.rs`). Missing bundle: `None`, or a failure under CI.
-fn spec_repository() -> Option<PathBuf> {
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let bundle = workspace.join("../shared/matrix-spec.bundle");
-    if !bundle.is_file() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "the spec repository is missing at {}: CI must have it",
-            bundle.display()
-        );
-        eprintln!("SKIPPED: no spec repository at {}", bundle.display());
-        return None;
-    }
-    let clone = workspace.join("target/matrix-spec");
-    if !clone.join(".git").is_dir() {
-        let _ = std::fs::remove_dir_all(&clone);
-        let status = Command::new("git")
-            .args(["clone", "--quiet", "--no-checkout"])
-            .arg(&bundle)
-            .arg(&clone)
-            .status()
-            .expect("git runs");
-        assert!(status.success(), "cloning {} failed", bundle.display());
-    }
-    Some(clone)
-}
 
 fn merged(repo: &Path, selection: &str) -> Spec {
     let dir = scratch("merged-releases");

@@ -4,74 +4,12 @@
 
 mod common;
 
+use common::spec_repository::{api_and_root, checkout, git, spec_repository};
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
 use matrix_codegen::{emit::CrateOptions, Limits, Placeholders, ReadOptions};
-
-/// The spec repository, cloned once under `target/`. Missing bundle: `None`,
-/// or a failure under CI.
-fn spec_repository() -> Option<PathBuf> {
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let bundle = workspace.join("../shared/matrix-spec.bundle");
-    if !bundle.is_file() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "the spec repository is missing at {}: CI must have it",
-            bundle.display()
-        );
-        eprintln!("SKIPPED: no spec repository at {}", bundle.display());
-        return None;
-    }
-    let clone = workspace.join("target/matrix-spec");
-    if !clone.join(".git").is_dir() {
-        let _ = std::fs::remove_dir_all(&clone);
-        let status = Command::new("git")
-            .args(["clone", "--quiet", "--no-checkout"])
-            .arg(&bundle)
-            .arg(&clone)
-            .status()
-            .expect("git runs");
-        assert!(status.success(), "cloning {} failed", bundle.display());
-    }
-    Some(clone)
-}
-
-fn git(repo: &Path, args: &[&str]) -> Vec<u8> {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(repo)
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(output.status.success(), "git {args:?} failed");
-    output.stdout
-}
-
-/// The tag's tree, written out under `target/releases/<tag>`; returns the
-/// API directory and the `--root` the spec's build used.
-fn checkout(repo: &Path, tag: &str) -> (PathBuf, PathBuf) {
-    let dir = repo.join("../releases").join(tag.replace('/', "_"));
-    if !dir.is_dir() {
-        let archive = git(repo, &["archive", "--format=tar", tag]);
-        std::fs::create_dir_all(&dir).unwrap();
-        let mut tar = Command::new("tar")
-            .arg("-x")
-            .arg("-C")
-            .arg(&dir)
-            .stdin(std::process::Stdio::piped())
-            .spawn()
-            .expect("tar runs");
-        use std::io::Write as _;
-        tar.stdin.take().unwrap().write_all(&archive).unwrap();
-        assert!(tar.wait().unwrap().success());
-    }
-    match dir.join("data/api").is_dir() {
-        true => (dir.join("data/api"), dir.join("data")),
-        false => (dir.join("api"), dir),
-    }
-}
 
 fn options(input: PathBuf, root: PathBuf, allow_missing_refs: bool) -> ReadOptions {
     ReadOptions {
@@ -107,7 +45,7 @@ fn every_release_reads_and_generates() {
     let mut kinds_by_tag = BTreeMap::new();
     let mut findings_by_tag = BTreeMap::new();
     for tag in &tags {
-        let (input, root) = checkout(&repo, tag);
+        let (input, root) = api_and_root(&checkout(&repo, tag));
         // The first release refers to a file it never had (`definitions/error.yaml`).
         let allow_missing_refs = *tag == "0.2.0";
         if allow_missing_refs {

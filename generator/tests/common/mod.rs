@@ -2,6 +2,7 @@
 #![allow(dead_code)] // each test binary uses its own subset
 
 pub mod event_examples;
+pub mod spec_repository;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
