@@ -338,6 +338,15 @@ pub fn json_response<T: Serialize>(status: u16, body: &T) -> Response {
 
 /// A response whose spec declares no body: Matrix servers send `{}`, except
 /// where HTTP forbids a body (204, 304).
+/// What `/versions` answers by default in a crate made from several
+/// releases: those releases ([`RELEASES`](crate::RELEASES)), as the
+/// operation's answer type.
+pub fn releases_answer<T: DeserializeOwned>() -> Result<T, MatrixError> {
+    let versions = serde_json::json!({ "versions": crate::RELEASES });
+    serde_json::from_value(versions)
+        .map_err(|e| MatrixError::new(500, "M_UNKNOWN", format!("the versions answer: {e}")))
+}
+
 pub fn empty_response(status: u16) -> Response {
     match status {
         204 | 304 => StatusCode::from_u16(status)
