@@ -3,6 +3,18 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A name beside `place` that no other test, in this process or another,
+/// writes to: tests of one binary run on threads of one process, so the
+/// process id alone is not enough.
+fn partial(place: &Path) -> PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let mut name = place.as_os_str().to_owned();
+    name.push(format!(".partial-{}-{n}", std::process::id()));
+    PathBuf::from(name)
+}
 
 /// The clone. Missing bundle: `None`, or a failure under CI.
 pub fn spec_repository() -> Option<PathBuf> {
@@ -21,8 +33,7 @@ pub fn spec_repository() -> Option<PathBuf> {
     if !clone.join(".git").is_dir() {
         // Cloned beside its place, then renamed: tests running alongside
         // never see half a clone.
-        let partial = clone.with_extension(format!("partial-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&partial);
+        let partial = partial(&clone);
         let status = Command::new("git")
             .args(["clone", "--quiet", "--no-checkout"])
             .arg(&bundle)
@@ -55,7 +66,7 @@ pub fn checkout(repo: &Path, tag: &str) -> PathBuf {
     if !dir.is_dir() {
         let archive = git(repo, &["archive", "--format=tar", tag]);
         // Written beside its place, then renamed, as the clone is.
-        let partial = dir.with_extension(format!("partial-{}", std::process::id()));
+        let partial = partial(&dir);
         std::fs::create_dir_all(&partial).unwrap();
         let mut tar = Command::new("tar")
             .arg("-x")
