@@ -20,6 +20,10 @@ pub mod sending;
 pub mod timeline;
 pub mod v1;
 
+/// The generated crate the server is built on, for code that converts
+/// between it and another.
+pub use matrix_api;
+
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 

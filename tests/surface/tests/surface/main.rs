@@ -15,6 +15,7 @@ mod identity;
 mod keys;
 mod local;
 mod media;
+mod merged_server;
 mod misc;
 mod negotiated;
 mod personal;
@@ -121,4 +122,20 @@ async fn a_merged_client_calls_the_paths_the_server_speaks() {
         return;
     };
     negotiated::run(&synapse).await;
+}
+
+/// The merged crate's server serves every path of an endpoint: a reference
+/// server advertising `r0.6.1` only gets the negotiating client on `r0` and
+/// matrix-nio on `v3`. Needs no Synapse; nio needs `tests/run`'s Python.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_merged_server_serves_r0_and_v3_clients() {
+    let python = std::env::var_os("MATRIX_TEST_PYTHON").map(std::path::PathBuf::from);
+    if python.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "MATRIX_TEST_PYTHON is not set: run `bash tests/run`"
+        );
+        eprintln!("SKIPPED (nio part): MATRIX_TEST_PYTHON is not set");
+    }
+    negotiated::against_the_r0_server(python).await;
 }

@@ -4,11 +4,16 @@
 //! flow runs on the `v3` paths Synapse's newest version calls for, then again
 //! with the client told that the server speaks `r0.6.1` only, on `r0` paths.
 //! An operation none of the server's versions has fails before it is sent.
+//!
+//! Then the same crate's server side: the reference membership server on the
+//! merged traits, advertising `r0.6.1` only. The negotiating client calls it
+//! on `r0` paths and matrix-nio on `v3` paths, and both flows pass.
 
 use matrix_merged::client_server::client::Client;
 use matrix_merged::client_server::types;
 use matrix_merged::runtime::client::Error;
 
+use crate::merged_server::{R0Server, ADVERTISED};
 use crate::proxy::Proxy;
 use crate::world::{unique, PASSWORD};
 
@@ -38,6 +43,54 @@ pub async fn run(synapse: &str) {
         other => panic!("getRoomSummary on an r0.6.1 server: {other:?}"),
     }
     assert_eq!(proxy.requested(), Vec::<String>::new(), "nothing was sent");
+}
+
+/// The r0-only reference server: the client reads its `/versions` and keeps
+/// to `r0`; matrix-nio (given by `python`) speaks `v3` to the same routes.
+pub async fn against_the_r0_server(python: Option<std::path::PathBuf>) {
+    let server = R0Server::start().await;
+    let proxy = Proxy::start(&server).await;
+    membership(&proxy, None).await;
+    assert_paths(&proxy, "/r0/");
+    assert!(
+        proxy
+            .requested()
+            .contains(&"GET /_matrix/client/versions".to_owned()),
+        "the client asked the server which versions it speaks"
+    );
+
+    let Some(python) = python else { return };
+    let proxy = Proxy::start(&server).await;
+    let register = Client::new(&proxy.url).with_versions([ADVERTISED]);
+    for name in ["nio_alice", "nio_bob"] {
+        let body = types::RegisterRequest {
+            username: Some(name.to_owned()),
+            password: Some(PASSWORD.to_owned()),
+            ..Default::default()
+        };
+        register
+            .register(&types::RegisterQuery::default(), &body)
+            .await
+            .expect("the r0 server registers the user");
+    }
+    let before = proxy.requested().len();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../py/nio_flow.py");
+    let output = tokio::process::Command::new(python)
+        .args([script, &proxy.url, "nio_alice", "nio_bob", PASSWORD])
+        .output()
+        .await
+        .expect("python runs");
+    assert!(
+        output.status.success(),
+        "the nio flow against the r0 server failed:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let nio_calls = &proxy.requested()[before..];
+    assert!(nio_calls.len() >= 6, "nio made its calls: {nio_calls:?}");
+    for call in nio_calls {
+        assert!(call.contains("/v3/"), "nio called {call}, not a v3 path");
+    }
 }
 
 /// Every client-server request but `/versions` went to a path with `segment`.
