@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Prints how long the generated client-server crate takes to build against
+# ruma-client-api, the hand-written crate it replaces: both with the
+# `client` and `server` features, debug profile, one target directory each.
+#
+# * clean build: each crate with its dependencies, from an empty target
+#   directory (dependencies the two share are built once per side);
+# * rebuild: the crate alone (`cargo clean -p` of it, then `cargo build`),
+#   the figure a downstream author waits for after an upgrade. RUNS runs,
+#   the two crates alternating so that load on the machine falls on both;
+#   medians and their ratio.
+#
+# Usage: scripts/crate-vs-ruma.sh [SPEC_DATA_DIR] [RUNS]
+#   default: ../shared/corpus/openapi31-latest/data, 3 runs. Needs crates.io.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+data=${1:-../shared/corpus/openapi31-latest/data}
+runs=${2:-3}
+ruma_version=0.25
+work=$PWD/target/crate-vs-ruma
+rm -rf "$work" && mkdir -p "$work"
+
+cargo build --quiet --release -p matrix-codegen --bin matrix-codegen
+./target/release/matrix-codegen generate "$data/api/client-server" --root "$data" \
+  --crate-name matrix-api --out "$work/generated" 2>/dev/null
+
+# Each crate is built as the dependency of an empty package, as a user's
+# project builds it.
+user_of() { # DIR DEPENDENCY-LINE
+  mkdir -p "$1/src"
+  printf 'fn main() {}\n' >"$1/src/main.rs"
+  cat >"$1/Cargo.toml" <<TOML
+[package]
+name = "user"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+$2
+
+[workspace]
+TOML
+}
+user_of "$work/ours" 'matrix-api = { path = "../generated", features = ["client", "server"] }'
+user_of "$work/ruma" "ruma-client-api = { version = \"$ruma_version\", features = [\"client\", \"server\"] }"
+
+seconds() { # DIR CARGO-ARGS...
+  local dir=$1 start end
+  shift
+  start=$(date +%s%N)
+  (cd "$dir" && CARGO_TARGET_DIR=$dir/target cargo "$@" --quiet >/dev/null 2>&1)
+  end=$(date +%s%N)
+  echo "scale=1; ($end - $start) / 1000000000" | bc
+}
+
+clean_ours=$(seconds "$work/ours" build)
+clean_ruma=$(seconds "$work/ruma" build)
+ruma_resolved=$(cd "$work/ruma" && cargo tree --quiet --depth 1 | grep -o 'ruma-client-api v[0-9.]*')
+
+ours=() ruma=()
+for _ in $(seq 1 "$runs"); do
+  (cd "$work/ours" && CARGO_TARGET_DIR=$work/ours/target cargo clean --quiet -p matrix-api)
+  ours+=("$(seconds "$work/ours" build)")
+  (cd "$work/ruma" && CARGO_TARGET_DIR=$work/ruma/target cargo clean --quiet -p ruma-client-api)
+  ruma+=("$(seconds "$work/ruma" build)")
+done
+median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
+ours_median=$(median "${ours[@]}")
+ruma_median=$(median "${ruma[@]}")
+
+lines=$(cat "$work"/generated/src/*.rs "$work"/generated/src/*/*.rs | wc -l)
+echo "generated client-server crate ($lines lines) against $ruma_resolved, features client + server, debug"
+echo "clean build, dependencies included: ours ${clean_ours} s, ruma ${clean_ruma} s"
+echo "rebuild of the crate alone (runs: ours ${ours[*]}; ruma ${ruma[*]}):"
+echo "  ours ${ours_median} s, ruma ${ruma_median} s: $(echo "scale=2; $ours_median / $ruma_median" | bc)x"
