@@ -107,6 +107,7 @@ pub fn read(
     let Some(files) = schema_files(&dir) else {
         return Ok(None);
     };
+    loader.prefetch(&files);
     let mut definitions = IndexMap::new();
     let mut events = Vec::new();
     for path in &files {

@@ -125,6 +125,24 @@ impl Loader {
             .map_err(|e| OpenError::Invalid(Box::new(e)))
     }
 
+    /// Parses those of `paths` not cached yet on every core, ahead of the
+    /// [`document`](Self::document) calls that will want them one by one. A
+    /// file that cannot be read or parsed is left out: the later call meets
+    /// it again and reports it where it is wanted.
+    pub fn prefetch(&mut self, paths: &[PathBuf]) {
+        let jobs: Vec<_> = paths
+            .iter()
+            .filter(|path| !self.documents.contains_key(*path))
+            .filter_map(|path| Some((path.clone(), self.display(path), self.jail.read(path).ok()?)))
+            .collect();
+        let parsed = parallel::map(jobs, |(path, display, text)| {
+            parse_document(&path, display, text).ok()
+        });
+        for parsed in parsed.into_iter().flatten() {
+            self.admit(parsed);
+        }
+    }
+
     fn parse(&mut self, path: &Path, text: String) -> Result<Arc<Document>, Diagnostic> {
         let parsed = parse_document(path, self.display(path), text)?;
         Ok(self.admit(parsed))
