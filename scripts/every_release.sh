@@ -11,16 +11,17 @@
 # with the same package name, and built into one target directory, so the
 # dependencies compile once. With DEFAULT_FEATURES=1, clippy and doc run a
 # second time with the default features (the crate is checked twice then).
-# MERGED names the merged selection (default r0.0.0..v1.19; empty: none).
+# MERGED names the merged crate's selection (default r0.0.0..v1.19).
 #
-# Usage: scripts/every_release.sh [SPEC_REPOSITORY] [TAG...]
+# Usage: scripts/every_release.sh [SPEC_REPOSITORY] [TAG... | merged]
 #   default: target/matrix-spec (cloned from ../shared/matrix-spec.bundle if
-#   missing), every tag of it
+#   missing), every tag of it and the merged crate; given TAGs, only those,
+#   and the merged crate only if `merged` is one of them
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=${1:-target/matrix-spec}
 shift || true
-merged=${MERGED-r0.0.0..v1.19}
+merged=${MERGED:-r0.0.0..v1.19}
 if [ ! -d "$repo/.git" ] && [ "$repo" = target/matrix-spec ]; then
   git clone --quiet --no-checkout ../shared/matrix-spec.bundle "$repo"
 fi
@@ -31,10 +32,14 @@ mkdir -p "$work/crates" "$work/logs"
 export CARGO_TARGET_DIR=$work/target RUSTDOCFLAGS="-D warnings"
 
 if [ $# -gt 0 ]; then
-  tags=("$@")
+  tags=() with_merged=no
+  for tag in "$@"; do
+    if [ "$tag" = merged ]; then with_merged=yes; else tags+=("$tag"); fi
+  done
 else
   # Oldest first: `sort -V` puts `v1.9` before `v1.10`.
   mapfile -t tags < <(git -C "$repo" tag --list | sort -V)
+  with_merged=yes
 fi
 
 # The failed steps with their logs; steps run in subshells, so in a file.
@@ -91,7 +96,7 @@ check_crate() {
 }
 
 printf '%-30s %6s %8s %-8s %-6s %-6s %6s\n' tag ops lines generate clippy doc seconds
-for tag in "${tags[@]}"; do
+for tag in "${tags[@]+"${tags[@]}"}"; do
   start=$(date +%s)
   name=${tag//\//_}
   tree=$work/tree/$name crate=$work/crates/$name log=$work/logs/$name.generate.log
@@ -111,7 +116,7 @@ for tag in "${tags[@]}"; do
   check_crate "$tag" "$crate" "$log" "$start"
 done
 
-if [ -n "$merged" ]; then
+if [ "$with_merged" = yes ]; then
   start=$(date +%s)
   crate=$work/crates/merged log=$work/logs/merged.generate.log
   rm -rf "$crate"
