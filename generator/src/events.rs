@@ -8,9 +8,10 @@
 //!
 //! * A top-level `.yaml`/`.json` file whose schema (or one of its `allOf`
 //!   members) has a `content` property is an event. Its type is the one value
-//!   of its `type` property's `enum`, else the file name (`m.reaction` has no
-//!   `enum` in some releases). A file without `content`
-//!   (`m.key.verification.m.relates_to`) is a shared piece, not an event: it
+//!   of its `type` property's `enum`, else the file name where that is a
+//!   namespaced type (`m.reaction` has no `enum` in some releases). A file
+//!   without `content` (`m.key.verification.m.relates_to`), or that names no
+//!   event type (`stripped_state.yaml`), is a shared piece, not an event: it
 //!   is read where an event refers to it, with a warning that it is not one.
 //! * `m.room.message$m.text` is a variant of `m.room.message`: the part after
 //!   `$` is the value of the one `content` property whose `enum` is just that
@@ -211,13 +212,18 @@ fn event_of(
         Some((family, value)) => (family.to_owned(), Some(value.to_owned())),
         None => (stem.clone(), None),
     };
-    let event_type = property(root, "type")
-        .and_then(|t| t.get("enum"))
-        .and_then(Node::as_seq)
-        .and_then(|values| values.first())
-        .and_then(Node::as_str)
-        .map(str::to_owned)
-        .unwrap_or(family);
+    let Some(event_type) = event_type(root, family) else {
+        let at = property(root, "type").unwrap_or(root);
+        warnings.0.push(Diagnostic::warning(
+            format!(
+                "this schema names no event type (its `type` lists no value, and `{stem}` \
+                 is not a namespaced type such as `m.room.member`), so it is not an event \
+                 type; it is read only where events refer to it"
+            ),
+            &at.origin,
+        ));
+        return None;
+    };
     let variant = match variant_value {
         None => None,
         Some(value) => match discriminator(content, &value) {
@@ -253,6 +259,24 @@ fn event_of(
             .or_else(|| root.get_str("title"))
             .map(|d| d.trim().to_owned()),
     })
+}
+
+/// The event type a file declares: the one value of its `type` property's
+/// `enum`, else its file name where that is a namespaced type (`m.reaction`
+/// has no `enum` in some releases). A file named otherwise
+/// (`stripped_state.yaml`) is a piece other schemas refer to: the spec's
+/// builds never rendered it as an event (the Python one read only files
+/// named `m.*`, the Hugo one names each event it shows).
+fn event_type(root: &Node, family: String) -> Option<String> {
+    let listed = property(root, "type")
+        .and_then(|t| t.get("enum"))
+        .and_then(Node::as_seq)
+        .and_then(|values| values.first())
+        .and_then(Node::as_str);
+    match listed {
+        Some(listed) => Some(listed.to_owned()),
+        None => family.contains('.').then_some(family),
+    }
 }
 
 /// A property of the schema or of one of its inline `allOf` members.

@@ -52,6 +52,44 @@ fn fixture_snapshots() {
     ] {
         insta::assert_snapshot!(module, module_text(&files, module));
     }
+    let (warnings, files) = events_fixture();
+    let events = &files.iter().find(|(p, _)| p == "src/events.rs").unwrap().1;
+    insta::assert_snapshot!("events", format!("{warnings}===== events.rs\n{events}"));
+}
+
+/// The tree of `fixtures/events`: one event type, a family of one member,
+/// and `stripped_state.yaml`, which is no event type. Its warnings, as
+/// printed, and its files.
+fn events_fixture() -> (String, Vec<(String, String)>) {
+    let spec = read(&fixture("events/api"), Some(&fixture("events")));
+    let warnings = spec.warnings.iter().map(ToString::to_string).collect();
+    let files = matrix_codegen::generate(&spec, &options("tests/fixtures/events")).unwrap();
+    (warnings, files)
+}
+
+/// A lone event type (and a family of one member) is decoded by an `if`, not
+/// a `match` of one arm, which clippy's `single_match` refuses.
+#[test]
+fn a_tree_with_one_event_type_passes_clippy() {
+    let (warnings, files) = events_fixture();
+    assert!(
+        warnings.contains("stripped_state.yaml:10:5 at #/properties/type"),
+        "the warning names the file, line and column of `type`:\n{warnings}"
+    );
+    let events = &files.iter().find(|(p, _)| p == "src/events.rs").unwrap().1;
+    assert!(!events.contains("StrippedState"), "{events}");
+    cargo_in_generated(
+        "events-fixture",
+        &files,
+        &[
+            "clippy",
+            "--quiet",
+            "--all-features",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    );
 }
 
 #[test]

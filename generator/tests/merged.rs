@@ -166,3 +166,44 @@ fn four_releases_make_one_crate_with_each_endpoints_history() {
     cargo_in_generated("merged-releases", &files, &["test", "--quiet", "--lib"]);
     cargo_in_generated("merged-releases", &files, &["doc", "--quiet", "--no-deps"]);
 }
+
+/// Releases before r0.3.0 have no `operationId`s: operations that share a
+/// route there still meet their later selves, by what tells them apart
+/// (`fixtures/releases/no-operation-ids`).
+#[test]
+fn operations_without_ids_meet_their_later_selves() {
+    let fixture = common::fixture("releases/no-operation-ids");
+    let selection = format!(
+        "r0.2.0={},v1.1={}",
+        fixture.join("old").display(),
+        fixture.join("new").display()
+    );
+    let spec = merged(Path::new("."), &selection);
+    let mut ids: Vec<&str> = spec.apis[0]
+        .operations
+        .iter()
+        .map(|op| op.id.as_str())
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(
+        ids,
+        ["getEvents", "inviteBy3PID", "inviteUser", "peekEvents"]
+    );
+    for (id, path) in [
+        ("getEvents", "events"),
+        ("peekEvents", "events"),
+        ("inviteUser", "rooms/{roomId}/invite"),
+        ("inviteBy3PID", "rooms/{roomId}/invite"),
+    ] {
+        let history = history(&spec, id);
+        assert_eq!(history.added, "r0.2.0", "{id}");
+        assert_eq!(
+            paths(history),
+            [
+                ("r0.2.0", format!("/_matrix/client/r0/{path}").as_str()),
+                ("v1.1", format!("/_matrix/client/v3/{path}").as_str()),
+            ],
+            "{id}"
+        );
+    }
+}

@@ -176,6 +176,7 @@ impl<'a> Release<'a> {
             id: &op.id,
             method: &op.method,
             path: &op.path,
+            discriminator: op.discriminator.as_ref(),
         };
         ops.iter().map(op_ref).collect()
     }

@@ -15,12 +15,19 @@
 //!    fixed segment (`/pushrules/{scope}/...` became `/pushrules/global/...`):
 //!    the endpoint moved. An `operationId` is not enough alone: ids were
 //!    renamed (`reportContent` -> `reportEvent`), and the path rule holds those.
+//! 3. Failing that, for an operation that shares its method and path with
+//!    others in its release: the one endpoint on the same route that the
+//!    same part of the request picks (a query parameter, a required body
+//!    field, or neither). The releases before r0.3.0 have no `operationId`s
+//!    to hold `/events` and its peek, or the two invites, apart by rule 1.
 //!
 //! Matching is pairwise along the releases, oldest first, so an endpoint can
 //! move more than once; each release's operations are matched by path before
-//! any is matched by id.
+//! any is matched by id, and by id before any by discriminator.
 
 use std::collections::{BTreeMap, BTreeSet};
+
+use crate::model::Discriminator;
 
 /// What matching reads of an operation.
 #[derive(Clone, Copy, Debug)]
@@ -30,6 +37,8 @@ pub struct OpRef<'a> {
     /// Lower case.
     pub method: &'a str,
     pub path: &'a str,
+    /// What picks this operation where others share its method and path.
+    pub discriminator: Option<&'a Discriminator>,
 }
 
 /// One endpoint across the releases.
@@ -55,51 +64,110 @@ impl Endpoint {
 /// the order they first appear.
 pub fn match_releases(releases: &[Vec<OpRef>]) -> Vec<Endpoint> {
     let keys = Keys::new(releases);
-    let key = |op: &OpRef| keys.of(op);
-    let mut endpoints: Vec<Endpoint> = Vec::new();
-    // Each endpoint's operation in the latest release that has it.
-    let mut latest: Vec<OpRef> = Vec::new();
-    let mut by_route: BTreeMap<String, usize> = BTreeMap::new();
-    let mut by_id: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    let mut state = State::default();
     for (release, ops) in releases.iter().enumerate() {
         let mut unmatched = Vec::new();
         for (index, op) in ops.iter().enumerate() {
-            let found = by_route.get(&key(op)).copied();
-            match found.filter(|&e| endpoints[e].operations[release].is_none()) {
-                Some(e) => endpoints[e].operations[release] = Some(index),
+            let found = state.by_route.get(&keys.of(op)).copied();
+            match found.filter(|&e| state.endpoints[e].operations[release].is_none()) {
+                Some(e) => state.endpoints[e].operations[release] = Some(index),
                 None => unmatched.push(index),
             }
         }
-        for index in unmatched {
-            let op = ops[index];
-            let moved = by_id.get(&(op.api, op.id)).copied().filter(|&e| {
-                endpoints[e].operations[release].is_none()
-                    && latest[e].method == op.method
-                    && align(latest[e].path, op.path).is_some()
-            });
-            let e = moved.unwrap_or_else(|| {
-                endpoints.push(Endpoint {
-                    operations: vec![None; releases.len()],
-                    moved_in: Vec::new(),
-                });
-                latest.push(op);
-                endpoints.len() - 1
-            });
-            if moved.is_some() {
-                endpoints[e].moved_in.push(release);
+        // Every id is tried before any discriminator, so that an operation
+        // whose id names an endpoint is never beaten to it.
+        unmatched.retain(|&index| {
+            let e = state.moved(&ops[index], release);
+            if let Some(e) = e {
+                state.endpoints[e].moved_in.push(release);
+                state.endpoints[e].operations[release] = Some(index);
             }
-            endpoints[e].operations[release] = Some(index);
+            e.is_none()
+        });
+        unmatched.retain(|&index| {
+            let e = state.told_apart_alike(&ops[index], release);
+            if let Some(e) = e {
+                state.endpoints[e].operations[release] = Some(index);
+            }
+            e.is_none()
+        });
+        for index in unmatched {
+            state.endpoints.push(Endpoint {
+                operations: vec![None; releases.len()],
+                moved_in: Vec::new(),
+            });
+            state.latest.push(ops[index]);
+            state.endpoints.last_mut().expect("just pushed").operations[release] = Some(index);
         }
-        for (e, endpoint) in endpoints.iter().enumerate() {
+        for (e, endpoint) in state.endpoints.iter().enumerate() {
             if let Some(index) = endpoint.operations[release] {
                 let op = ops[index];
-                by_route.insert(key(&op), e);
-                by_id.insert((op.api, op.id), e);
-                latest[e] = op;
+                state.by_route.insert(keys.of(&op), e);
+                state.by_id.insert((op.api, op.id), e);
+                state.latest[e] = op;
             }
         }
     }
-    endpoints
+    state.endpoints
+}
+
+/// The endpoints found so far, and how to find them.
+#[derive(Default)]
+struct State<'a> {
+    endpoints: Vec<Endpoint>,
+    /// Each endpoint's operation in the latest release that has it.
+    latest: Vec<OpRef<'a>>,
+    by_route: BTreeMap<String, usize>,
+    by_id: BTreeMap<(&'a str, &'a str), usize>,
+}
+
+impl<'a> State<'a> {
+    /// Rule 2: the endpoint of the same API, id and method whose path has
+    /// the same shape, still without an operation in `release`.
+    fn moved(&self, op: &OpRef<'a>, release: usize) -> Option<usize> {
+        self.by_id.get(&(op.api, op.id)).copied().filter(|&e| {
+            self.endpoints[e].operations[release].is_none()
+                && self.latest[e].method == op.method
+                && align(self.latest[e].path, op.path).is_some()
+        })
+    }
+
+    /// Rule 3: the one endpoint on the same route (version and parameter
+    /// names aside) whose operation is picked by the same part of the request,
+    /// still without an operation in `release`. The releases before r0.3.0
+    /// have no `operationId`s, so the ids made up for them (from the method,
+    /// path and file) never meet the ones later releases give; what tells
+    /// `/events` from its peek, or the two invites apart, stayed the same.
+    fn told_apart_alike(&self, op: &OpRef<'a>, release: usize) -> Option<usize> {
+        let discriminator = op.discriminator?;
+        let route = route_key(op.method, op.path, false);
+        let mut found = (0..self.endpoints.len()).filter(|&e| {
+            let latest = &self.latest[e];
+            self.endpoints[e].operations[release].is_none()
+                && latest.api == op.api
+                && route_key(latest.method, latest.path, false) == route
+                && latest
+                    .discriminator
+                    .is_some_and(|theirs| alike(theirs, discriminator))
+        });
+        let e = found.next()?;
+        // Two candidates: nothing says which, so neither.
+        found.next().is_none().then_some(e)
+    }
+}
+
+/// Whether two operations sharing a route are picked the same way: by the
+/// same query parameter, by body fields they have one in common of, or both
+/// as what is left.
+fn alike(a: &Discriminator, b: &Discriminator) -> bool {
+    match (a, b) {
+        (Discriminator::BodyFields(a), Discriminator::BodyFields(b)) => {
+            a.iter().any(|field| b.contains(field))
+        }
+        (Discriminator::QueryParam(a), Discriminator::QueryParam(b)) => a == b,
+        (Discriminator::Fallback, Discriminator::Fallback) => true,
+        _ => false,
+    }
 }
 
 /// The key an operation is matched by across releases: its route with the
@@ -219,177 +287,4 @@ pub fn align(old: &str, new: &str) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn op<'a>(id: &'a str, method: &'a str, path: &'a str) -> OpRef<'a> {
-        OpRef {
-            api: "client-server",
-            id,
-            method,
-            path,
-        }
-    }
-
-    #[test]
-    fn routes_set_the_version_and_parameter_names_aside() {
-        let key = |p| route_key("GET", p, false);
-        assert_eq!(
-            key("/_matrix/client/r0/rooms/{roomId}/messages"),
-            "get /_matrix/client/*/rooms/{}/messages"
-        );
-        assert_eq!(
-            key("/_matrix/client/v3/rooms/{room_id}/messages"),
-            key("/_matrix/client/api/v1/rooms/{roomId}/messages")
-        );
-        assert_eq!(
-            key("/_matrix/client/unstable/x"),
-            key("/_matrix/client/v2_alpha/x")
-        );
-        assert_eq!(
-            route_key("put", "/_matrix/federation/v2/invite/{a}/{b}", true),
-            "put /_matrix/federation/v2/invite/{}/{}"
-        );
-        assert_eq!(key("/plain/{x}"), "get /*/plain/{}");
-    }
-
-    #[test]
-    fn old_paths_take_the_new_names_and_fixed_segments() {
-        assert_eq!(
-            align(
-                "/_matrix/client/r0/pushrules/{scope}/{kind}/{ruleId}",
-                "/_matrix/client/v3/pushrules/global/{kind}/{rule_id}"
-            )
-            .as_deref(),
-            Some("/_matrix/client/r0/pushrules/global/{kind}/{rule_id}")
-        );
-        assert_eq!(
-            align(
-                "/_matrix/client/api/v1/rooms/{roomId}/",
-                "/_matrix/client/v3/rooms/{id}/"
-            )
-            .as_deref(),
-            Some("/_matrix/client/api/v1/rooms/{id}/")
-        );
-        assert_eq!(
-            align("/_matrix/client/r0/a/{x}", "/_matrix/client/v3/b/{x}"),
-            None
-        );
-        assert_eq!(
-            align("/_matrix/client/r0/a/b", "/_matrix/client/v3/a/{b}"),
-            None
-        );
-        assert_eq!(align("/_matrix/media/r0/a", "/_matrix/client/v1/a"), None);
-    }
-
-    #[test]
-    fn endpoints_match_by_path_then_by_id() {
-        let releases = vec![
-            vec![
-                op("sync", "get", "/_matrix/client/r0/sync"),
-                op(
-                    "getPushRule",
-                    "get",
-                    "/_matrix/client/r0/pushrules/{scope}/{kind}",
-                ),
-                op(
-                    "reportContent",
-                    "post",
-                    "/_matrix/client/r0/rooms/{roomId}/report",
-                ),
-                op("old", "get", "/_matrix/client/r0/old"),
-            ],
-            vec![
-                op(
-                    "reportEvent",
-                    "post",
-                    "/_matrix/client/v3/rooms/{roomId}/report",
-                ),
-                op("sync", "get", "/_matrix/client/v3/sync"),
-                op(
-                    "getPushRule",
-                    "get",
-                    "/_matrix/client/v3/pushrules/global/{kind}",
-                ),
-                op("new", "get", "/_matrix/client/v3/new"),
-            ],
-        ];
-        let endpoints = match_releases(&releases);
-        let spans: Vec<(Vec<Option<usize>>, Vec<usize>)> = endpoints
-            .into_iter()
-            .map(|e| (e.operations, e.moved_in))
-            .collect();
-        assert_eq!(
-            spans,
-            [
-                (vec![Some(0), Some(1)], vec![]),
-                (vec![Some(1), Some(2)], vec![1]),
-                (vec![Some(2), Some(0)], vec![]),
-                (vec![Some(3), None], vec![]),
-                (vec![None, Some(3)], vec![]),
-            ]
-        );
-    }
-
-    #[test]
-    fn operations_told_apart_by_their_requests_match_by_id() {
-        let releases = vec![
-            vec![
-                op("getEvents", "get", "/_matrix/client/r0/events"),
-                op("peekEvents", "get", "/_matrix/client/r0/events"),
-            ],
-            vec![
-                op("peekEvents", "get", "/_matrix/client/v3/events"),
-                op("getEvents", "get", "/_matrix/client/v3/events"),
-            ],
-            vec![op("peekEvents", "get", "/_matrix/client/v3/events")],
-        ];
-        let spans: Vec<Vec<Option<usize>>> = match_releases(&releases)
-            .into_iter()
-            .map(|e| e.operations)
-            .collect();
-        assert_eq!(
-            spans,
-            [
-                vec![Some(0), Some(1), None],
-                vec![Some(1), Some(0), Some(0)]
-            ]
-        );
-    }
-
-    #[test]
-    fn two_versions_in_one_release_stay_two_endpoints() {
-        let releases = vec![
-            vec![op(
-                "sendJoinV1",
-                "put",
-                "/_matrix/federation/v1/send_join/{r}/{e}",
-            )],
-            vec![
-                op(
-                    "sendJoinV1",
-                    "put",
-                    "/_matrix/federation/v1/send_join/{r}/{e}",
-                ),
-                op(
-                    "sendJoinV2",
-                    "put",
-                    "/_matrix/federation/v2/send_join/{r}/{e}",
-                ),
-            ],
-            vec![op(
-                "sendJoinV2",
-                "put",
-                "/_matrix/federation/v2/send_join/{r}/{e}",
-            )],
-        ];
-        let spans: Vec<Vec<Option<usize>>> = match_releases(&releases)
-            .into_iter()
-            .map(|e| e.operations)
-            .collect();
-        assert_eq!(
-            spans,
-            [vec![Some(0), Some(0), None], vec![None, Some(1), Some(0)]]
-        );
-    }
-}
+mod tests;

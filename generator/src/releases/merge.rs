@@ -132,6 +132,7 @@ impl Slot {
             id: &operation.id,
             method: &operation.method,
             path: &operation.path,
+            discriminator: operation.discriminator.as_ref(),
         }
     }
 }
