@@ -80,30 +80,6 @@ async fn bodies_of_the_wrong_shape_are_refused() {
     assert!(error.starts_with("type: "), "{error}");
 }
 
-/// An omitted body reads as `{}` where `{}` fits the schema (every field
-/// optional), as Synapse reads it; where a field is required, it is refused.
-#[tokio::test]
-async fn an_omitted_body_is_empty_only_where_empty_fits() {
-    let (_server, addr) = start(ServeOptions::default()).await;
-    let token = register(addr, "alice").await;
-    let create = send(
-        addr,
-        &post("/_matrix/client/r0/createRoom", Some(&token), ""),
-    )
-    .await;
-    assert_eq!(create.status, 200, "{create:?}");
-    let body: serde_json::Value = serde_json::from_slice(&create.body).unwrap();
-    assert!(body["room_id"].as_str().is_some(), "{body}");
-    let invite = format!(
-        "/_matrix/client/r0/rooms/{}/invite",
-        body["room_id"].as_str().unwrap()
-    );
-    let (status, errcode, _) = send(addr, &post(&invite, Some(&token), ""))
-        .await
-        .matrix_error();
-    assert_eq!((status, errcode.as_str()), (400, "M_NOT_JSON"));
-}
-
 #[tokio::test]
 async fn an_unlisted_query_enum_value_is_an_invalid_parameter() {
     let (_server, addr) = start(ServeOptions::default()).await;

@@ -924,7 +924,7 @@ async fn call_create_room<S: Service>(
     let auth = request.require_auth()?;
     let body = request
         .json_object(
-            false,
+            true,
             &[
                 Rule::not_null(&["visibility"]),
                 Rule::one_of(&["visibility"], &["public", "private"]),
@@ -1076,7 +1076,7 @@ async fn call_register<S: Service>(
     };
     let body = request
         .json_object(
-            false,
+            true,
             &[
                 Rule::not_null(&["username"]),
                 Rule::not_null(&["password"]),

@@ -267,7 +267,7 @@ async fn call_post_create_room<S: Service>(
     let auth = request.require_auth()?;
     let body = request
         .json_object(
-            false,
+            true,
             &[
                 Rule::not_null(&["visibility"]),
                 Rule::one_of(&["visibility"], &["public", "private"]),

@@ -17,7 +17,7 @@ use super::{docs, ident, op_docs, ty_tokens};
 use crate::ir::types::{Ty, TypeDef};
 use crate::ir::{ApiIr, Auth, BodyIr, Headers, OperationIr, ParamIr, QueryEncoding, ResponseType};
 use routes::routes;
-use rules::{body_rules, empty_fits, enum_values, is_object};
+use rules::{body_rules, enum_values, is_object};
 
 pub fn emit(api: &ApiIr) -> TokenStream {
     let types_scope = quote!(types::);
@@ -353,7 +353,7 @@ fn read_body(op: &OperationIr, body: &BodyIr, types: &BTreeMap<String, TypeDef>)
             );
         };
     }
-    let required = body.required && !empty_fits(&body.ty, types, 0);
+    let required = body.required;
     let rules = body_rules(&body.ty, types);
     let rules = quote!(&[#(#rules),*]);
     if is_object(&body.ty, types, 0) {

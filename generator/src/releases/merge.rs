@@ -3,6 +3,8 @@
 
 use std::collections::BTreeSet;
 
+use openapiv3::ReferenceOr;
+
 use super::components::import_components;
 use super::matching::{align, match_releases, Endpoint, OpRef};
 use super::Release;
@@ -72,10 +74,16 @@ pub fn merge(mut releases: Vec<(Release, Spec)>) -> Result<Spec, Box<Diagnostic>
             continue;
         };
         let history = history(endpoint, &slots, &labels, &mut warnings);
+        let body_required = body_required_in_every_release(endpoint, &slots);
         let slot = &mut slots[last][endpoint.operations[last].unwrap_or_default()];
         let Some(mut operation) = slot.operation.take() else {
             continue;
         };
+        if let (false, Some(ReferenceOr::Item(body))) =
+            (body_required, &mut operation.operation.request_body)
+        {
+            body.required = false;
+        }
         operation.aliases = served_paths(&operation, &history);
         operation.history = Some(history);
         let api = if last == newest {
@@ -135,6 +143,26 @@ impl Slot {
             discriminator: operation.discriminator.as_ref(),
         }
     }
+}
+
+/// Whether every release that has the endpoint requires a request body. The
+/// merged server answers the clients of every release it serves: where one
+/// release left the body optional or had none (r0.6.1's
+/// `POST /join/{roomIdOrAlias}`, before v1.1 declared every body required,
+/// which matrix-nio still sends without one), a request without a body is
+/// read as `{}`, and a required field in the newest schema still refuses it.
+fn body_required_in_every_release(endpoint: &Endpoint, slots: &[Vec<Slot>]) -> bool {
+    endpoint
+        .operations
+        .iter()
+        .enumerate()
+        .filter_map(|(release, index)| slots[release][(*index)?].operation.as_ref())
+        .all(|operation| match &operation.operation.request_body {
+            Some(ReferenceOr::Item(body)) => body.required,
+            // A body by reference is the newest release's business alone.
+            Some(ReferenceOr::Reference { .. }) => true,
+            None => false,
+        })
 }
 
 /// The endpoint's path in each release, the newest release's parameter names

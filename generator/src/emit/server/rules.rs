@@ -104,20 +104,3 @@ pub fn is_object(ty: &Ty, types: &BTreeMap<String, TypeDef>, depth: u8) -> bool 
         _ => false,
     }
 }
-
-/// Whether an empty body reads as `{}` even where the spec requires one: an
-/// object with no required property (or a map), which `{}` fits. Clients
-/// omit such bodies (matrix-nio's `POST /join/{roomIdOrAlias}`), Synapse
-/// reads them as `{}`, and nothing is lost in doing the same.
-pub fn empty_fits(ty: &Ty, types: &BTreeMap<String, TypeDef>, depth: u8) -> bool {
-    match ty {
-        Ty::Map(_) | Ty::JsonObject => true,
-        // The depth bound guards against an alias that names itself.
-        Ty::Named(name) if depth < 8 => match types.get(name).map(|t| &t.def) {
-            Some(Def::Struct { fields, .. }) => fields.iter().all(|f| !f.required),
-            Some(Def::Alias(inner)) => empty_fits(inner, types, depth + 1),
-            _ => false,
-        },
-        _ => false,
-    }
-}
