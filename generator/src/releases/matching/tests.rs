@@ -10,6 +10,14 @@ fn op<'a>(id: &'a str, method: &'a str, path: &'a str) -> OpRef<'a> {
     }
 }
 
+/// Each endpoint's operation index in each release.
+fn spans(releases: &[Vec<OpRef>]) -> Vec<Vec<Option<usize>>> {
+    match_releases(releases)
+        .into_iter()
+        .map(|e| e.operations)
+        .collect()
+}
+
 #[test]
 fn routes_set_the_version_and_parameter_names_aside() {
     let key = |p| route_key("GET", p, false);
@@ -123,10 +131,7 @@ fn operations_told_apart_by_their_requests_match_by_id() {
         ],
         vec![op("peekEvents", "get", "/_matrix/client/v3/events")],
     ];
-    let spans: Vec<Vec<Option<usize>>> = match_releases(&releases)
-        .into_iter()
-        .map(|e| e.operations)
-        .collect();
+    let spans = spans(&releases);
     assert_eq!(
         spans,
         [
@@ -162,10 +167,7 @@ fn two_versions_in_one_release_stay_two_endpoints() {
             "/_matrix/federation/v2/send_join/{r}/{e}",
         )],
     ];
-    let spans: Vec<Vec<Option<usize>>> = match_releases(&releases)
-        .into_iter()
-        .map(|e| e.operations)
-        .collect();
+    let spans = spans(&releases);
     assert_eq!(
         spans,
         [vec![Some(0), Some(0), None], vec![None, Some(1), Some(0)]]
@@ -206,10 +208,7 @@ fn operations_without_ids_match_by_what_tells_them_apart() {
             told("peekEvents", "get", "/_matrix/client/v3/events", &peek),
         ],
     ];
-    let spans: Vec<Vec<Option<usize>>> = match_releases(&releases)
-        .into_iter()
-        .map(|e| e.operations)
-        .collect();
+    let spans = spans(&releases);
     assert_eq!(
         spans,
         [
@@ -236,10 +235,7 @@ fn a_discriminator_two_endpoints_share_matches_neither() {
         vec![told("one", &a), told("two", &b)],
         vec![told("both", &fields)],
     ];
-    let spans: Vec<Vec<Option<usize>>> = match_releases(&releases)
-        .into_iter()
-        .map(|e| e.operations)
-        .collect();
+    let spans = spans(&releases);
     assert_eq!(
         spans,
         [
