@@ -124,13 +124,22 @@ impl serde::Serialize for ContentOnly<'_> {
     }
 }
 
+impl crate::runtime::object::TypedContent for EventContent {
+    fn from_parts(event_type: String, content: serde_json::Value) -> Self {
+        Self::from_parts(event_type, content)
+    }
+    fn event_type(&self) -> &str {
+        self.event_type()
+    }
+    fn content_json(&self) -> impl serde::Serialize + '_ {
+        self.content()
+    }
+}
+
+/// An object of two properties, `type` and `content`.
 impl serde::Serialize for EventContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(2))?;
-        map.serialize_entry("type", self.event_type())?;
-        map.serialize_entry("content", &self.content())?;
-        map.end()
+        crate::runtime::object::event::serialize(self, serializer)
     }
 }
 
@@ -138,14 +147,7 @@ impl<'de> serde::Deserialize<'de> for EventContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(serde::Deserialize)]
-        struct Parts {
-            #[serde(rename = "type")]
-            event_type: String,
-            content: serde_json::Value,
-        }
-        let parts = Parts::deserialize(deserializer)?;
-        Ok(Self::from_parts(parts.event_type, parts.content))
+        crate::runtime::object::event::deserialize(deserializer)
     }
 }
 
@@ -246,17 +248,22 @@ impl<'de> serde::Deserialize<'de> for RoomMessageEventContent {
 }
 
 /// What every event has, whatever its kind.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Event {
     /// The event's payload. Its shape is given by the event type.
     ///
     /// With the event's `type`, typed by it.
-    #[serde(flatten)]
     pub content: crate::events::EventContent,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    Event {
+        content: event,
+        ..extra
+    }
 }
 
 impl Event {
@@ -270,52 +277,60 @@ impl Event {
 }
 
 /// What the sender knows about the image.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImageInfo {
     /// The width in pixels.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub w: Option<i64>,
     /// The height in pixels.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub h: Option<i64>,
     /// The media type, such as `image/png`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mimetype: Option<String>,
     /// The size of the file in bytes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    ImageInfo {
+        w: optional,
+        h: optional,
+        mimetype: optional,
+        size: optional,
+        ..extra
+    }
 }
 
 /// The content of a create event.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RoomCreateEventContent {
     /// The user who created the room.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<crate::runtime::ids::UserId>,
     /// The version of the room's rules; "1" when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub room_version: Option<String>,
     /// Whether users of other servers may take part; true when absent.
-    #[serde(rename = "m.federate")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub m_federate: Option<bool>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+crate::runtime::object::json_object! {
+    RoomCreateEventContent {
+        creator: optional,
+        room_version: optional,
+        m_federate: optional "m.federate",
+        ..extra
+    }
+}
+
 /// An event of a room, message or state, with the room it belongs to.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RoomEvent {
     /// The event's payload. Its shape is given by the event type.
     ///
     /// With the event's `type`, typed by it.
-    #[serde(flatten)]
     pub content: crate::events::EventContent,
     /// The event's identifier, unique across rooms.
     pub event_id: crate::runtime::ids::EventId,
@@ -324,16 +339,26 @@ pub struct RoomEvent {
     /// When the sender's homeserver accepted the event, in milliseconds since the Unix epoch.
     pub origin_server_ts: i64,
     /// Set on state events only: together with the type, it names the piece of room state the event sets (often the empty string).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsigned: Option<UnsignedData>,
     /// The room the event was sent in.
     pub room_id: crate::runtime::ids::RoomId,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    RoomEvent {
+        content: event,
+        event_id: required,
+        sender: required,
+        origin_server_ts: required,
+        state_key: optional,
+        unsigned: optional,
+        room_id: required,
+        ..extra
+    }
 }
 
 impl RoomEvent {
@@ -359,14 +384,20 @@ impl RoomEvent {
 }
 
 /// The content of a join rules event.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RoomJoinRulesEventContent {
     /// `public`: anyone may join. `invite`: only invited users may join. `knock`: users may also ask to be invited. `restricted` and `knock_restricted` let in members of other rooms as well. `private` is reserved and works as `invite`.
     pub join_rule: RoomJoinRulesEventContentJoinRule,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    RoomJoinRulesEventContent {
+        join_rule: required,
+        ..extra
+    }
 }
 
 impl RoomJoinRulesEventContent {
@@ -380,18 +411,7 @@ impl RoomJoinRulesEventContent {
 }
 
 /// `public`: anyone may join. `invite`: only invited users may join. `knock`: users may also ask to be invited. `restricted` and `knock_restricted` let in members of other rooms as well. `private` is reserved and works as `invite`.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-#[serde(from = "String", into = "String")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RoomJoinRulesEventContentJoinRule {
     /// `public`
     Public,
@@ -408,6 +428,8 @@ pub enum RoomJoinRulesEventContentJoinRule {
     /// A value the spec does not list: Matrix enums are open.
     Other(String),
 }
+
+crate::runtime::object::string_enum!(RoomJoinRulesEventContentJoinRule);
 
 impl RoomJoinRulesEventContentJoinRule {
     /// The value as sent on the wire.
@@ -467,23 +489,29 @@ impl std::fmt::Display for RoomJoinRulesEventContentJoinRule {
 }
 
 /// The content of a membership event.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RoomMemberEventContent {
     /// The user's membership after this event.
     pub membership: RoomMemberEventContentMembership,
     /// The name the member goes by in this room.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub displayname: Option<String>,
     /// The member's picture in this room.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar_url: Option<crate::runtime::ids::MxcUri>,
     /// Why the membership changed, as the sender put it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    RoomMemberEventContent {
+        membership: required,
+        displayname: optional,
+        avatar_url: optional,
+        reason: optional,
+        ..extra
+    }
 }
 
 impl RoomMemberEventContent {
@@ -500,18 +528,7 @@ impl RoomMemberEventContent {
 }
 
 /// The user's membership after this event.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-#[serde(from = "String", into = "String")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RoomMemberEventContentMembership {
     /// `invite`
     Invite,
@@ -526,6 +543,8 @@ pub enum RoomMemberEventContentMembership {
     /// A value the spec does not list: Matrix enums are open.
     Other(String),
 }
+
+crate::runtime::object::string_enum!(RoomMemberEventContentMembership);
 
 impl RoomMemberEventContentMembership {
     /// The value as sent on the wire.
@@ -583,20 +602,26 @@ impl std::fmt::Display for RoomMemberEventContentMembership {
 }
 
 /// The content of an emote.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RoomMessageEmoteContent {
     /// The action, without markup and without the sender's name.
     pub body: String,
     /// How `formatted_body` is written; `org.matrix.custom.html` is the one format in use. Set together with `formatted_body`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
     /// The body with markup, in `format`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub formatted_body: Option<String>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    RoomMessageEmoteContent {
+        body: required,
+        format: optional,
+        formatted_body: optional,
+        ..extra
+    }
 }
 
 impl RoomMessageEmoteContent {
@@ -612,19 +637,26 @@ impl RoomMessageEmoteContent {
 }
 
 /// The content of an image message.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RoomMessageImageContent {
     /// A text in place of the image, such as its file name or a caption.
     pub body: String,
     /// Where the image is, as an `mxc://` URI of the content repository.
     pub url: crate::runtime::ids::MxcUri,
     /// What the sender knows about the image.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub info: Option<ImageInfo>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    RoomMessageImageContent {
+        body: required,
+        url: required,
+        info: optional,
+        ..extra
+    }
 }
 
 impl RoomMessageImageContent {
@@ -640,20 +672,26 @@ impl RoomMessageImageContent {
 }
 
 /// The content of a notice.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RoomMessageNoticeContent {
     /// The notice, without markup.
     pub body: String,
     /// How `formatted_body` is written; `org.matrix.custom.html` is the one format in use. Set together with `formatted_body`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
     /// The body with markup, in `format`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub formatted_body: Option<String>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    RoomMessageNoticeContent {
+        body: required,
+        format: optional,
+        formatted_body: optional,
+        ..extra
+    }
 }
 
 impl RoomMessageNoticeContent {
@@ -669,20 +707,26 @@ impl RoomMessageNoticeContent {
 }
 
 /// The content of a text message.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RoomMessageTextContent {
     /// The text, without markup.
     pub body: String,
     /// How `formatted_body` is written; `org.matrix.custom.html` is the one format in use. Set together with `formatted_body`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
     /// The body with markup, in `format`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub formatted_body: Option<String>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    RoomMessageTextContent {
+        body: required,
+        format: optional,
+        formatted_body: optional,
+        ..extra
+    }
 }
 
 impl RoomMessageTextContent {
@@ -698,14 +742,20 @@ impl RoomMessageTextContent {
 }
 
 /// The content of a room name event.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RoomNameEventContent {
     /// The name; an empty one removes it.
     pub name: String,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    RoomNameEventContent {
+        name: required,
+        ..extra
+    }
 }
 
 impl RoomNameEventContent {
@@ -719,50 +769,61 @@ impl RoomNameEventContent {
 }
 
 /// The content of a power levels event. Every field is optional; the descriptions give the value an absent one stands for.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RoomPowerLevelsEventContent {
     /// Levels of particular users, by user id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<std::collections::BTreeMap<String, i64>>,
     /// The level of users not in `users`; 0 when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users_default: Option<i64>,
     /// The level needed to send events of a type, by event type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<std::collections::BTreeMap<String, i64>>,
     /// The level needed for a message event whose type `events` does not list; 0 when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events_default: Option<i64>,
     /// The level needed for a state event whose type `events` does not list; 50 when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_default: Option<i64>,
     /// The level needed to ban a user; 50 when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ban: Option<i64>,
     /// The level needed to kick a user; 50 when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kick: Option<i64>,
     /// The level needed to redact someone else's event; 50 when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redact: Option<i64>,
     /// The level needed to invite a user; 0 when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invite: Option<i64>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+crate::runtime::object::json_object! {
+    RoomPowerLevelsEventContent {
+        users: optional,
+        users_default: optional,
+        events: optional,
+        events_default: optional,
+        state_default: optional,
+        ban: optional,
+        kick: optional,
+        redact: optional,
+        invite: optional,
+        ..extra
+    }
+}
+
 /// The content of a room topic event.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RoomTopicEventContent {
     /// The topic as plain text.
     pub topic: String,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    RoomTopicEventContent {
+        topic: required,
+        ..extra
+    }
 }
 
 impl RoomTopicEventContent {
@@ -776,12 +837,11 @@ impl RoomTopicEventContent {
 }
 
 /// A state event: the latest one of each type and state key in a room is the room's current state.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StateEvent {
     /// The event's payload. Its shape is given by the event type.
     ///
     /// With the event's `type`, typed by it.
-    #[serde(flatten)]
     pub content: crate::events::EventContent,
     /// The event's identifier, unique across rooms.
     pub event_id: crate::runtime::ids::EventId,
@@ -791,14 +851,25 @@ pub struct StateEvent {
     pub origin_server_ts: i64,
     /// With the type, the piece of room state this event sets.
     pub state_key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsigned: Option<UnsignedData>,
     /// The room the event was sent in.
     pub room_id: crate::runtime::ids::RoomId,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    StateEvent {
+        content: event,
+        event_id: required,
+        sender: required,
+        origin_server_ts: required,
+        state_key: required,
+        unsigned: optional,
+        room_id: required,
+        ..extra
+    }
 }
 
 impl StateEvent {
@@ -825,7 +896,7 @@ impl StateEvent {
 }
 
 /// A state event cut down to what a user who is not in the room may see, such as the name of a room they are invited to.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StrippedStateEvent {
     /// With the type, the piece of room state this event sets.
     pub state_key: String,
@@ -834,12 +905,19 @@ pub struct StrippedStateEvent {
     /// The event's payload, shaped by its type.
     ///
     /// With the event's `type`, typed by it.
-    #[serde(flatten)]
     pub content: crate::events::EventContent,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    StrippedStateEvent {
+        state_key: required,
+        sender: required,
+        content: event,
+        ..extra
+    }
 }
 
 impl StrippedStateEvent {
@@ -859,12 +937,11 @@ impl StrippedStateEvent {
 }
 
 /// An event of a room as `/sync` lists it: the room is the key it is listed under, so the event does not repeat the room id.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SyncRoomEvent {
     /// The event's payload. Its shape is given by the event type.
     ///
     /// With the event's `type`, typed by it.
-    #[serde(flatten)]
     pub content: crate::events::EventContent,
     /// The event's identifier, unique across rooms.
     pub event_id: crate::runtime::ids::EventId,
@@ -873,14 +950,23 @@ pub struct SyncRoomEvent {
     /// When the sender's homeserver accepted the event, in milliseconds since the Unix epoch.
     pub origin_server_ts: i64,
     /// Set on state events only: together with the type, it names the piece of room state the event sets (often the empty string).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsigned: Option<UnsignedData>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    SyncRoomEvent {
+        content: event,
+        event_id: required,
+        sender: required,
+        origin_server_ts: required,
+        state_key: optional,
+        unsigned: optional,
+        ..extra
+    }
 }
 
 impl SyncRoomEvent {
@@ -904,12 +990,11 @@ impl SyncRoomEvent {
 }
 
 /// A state event as `/sync` lists it, under its room.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SyncStateEvent {
     /// The event's payload. Its shape is given by the event type.
     ///
     /// With the event's `type`, typed by it.
-    #[serde(flatten)]
     pub content: crate::events::EventContent,
     /// The event's identifier, unique across rooms.
     pub event_id: crate::runtime::ids::EventId,
@@ -919,12 +1004,22 @@ pub struct SyncStateEvent {
     pub origin_server_ts: i64,
     /// With the type, the piece of room state this event sets.
     pub state_key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsigned: Option<UnsignedData>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    SyncStateEvent {
+        content: event,
+        event_id: required,
+        sender: required,
+        origin_server_ts: required,
+        state_key: required,
+        unsigned: optional,
+        ..extra
+    }
 }
 
 impl SyncStateEvent {
@@ -949,13 +1044,18 @@ impl SyncStateEvent {
 }
 
 /// Facts about the event that the server adds when it hands it out.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UnsignedData {
     /// The transaction id the client gave when it sent the event; only its sender sees it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_id: Option<String>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    UnsignedData {
+        transaction_id: optional,
+        ..extra
+    }
 }

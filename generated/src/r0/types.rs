@@ -3,15 +3,21 @@
 //! Request and response types.
 
 /// The authentication stage the client completed.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AuthenticationData {
     pub r#type: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session: Option<String>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    AuthenticationData {
+        r#type: required "type",
+        session: optional,
+        ..extra
+    }
 }
 
 impl AuthenticationData {
@@ -25,43 +31,37 @@ impl AuthenticationData {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateRoomRequest {
     /// Whether the room is listed in the public directory.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visibility: Option<CreateRoomRequestVisibility>,
     /// The local part of an alias for the room (`monkeys` for `#monkeys:example.org`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub room_alias_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
     /// Users to invite right away.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invite: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preset: Option<CreateRoomRequestPreset>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_direct: Option<bool>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-#[serde(from = "String", into = "String")]
+crate::runtime::object::json_object! {
+    CreateRoomRequest {
+        visibility: optional,
+        room_alias_name: optional,
+        name: optional,
+        topic: optional,
+        invite: optional,
+        preset: optional,
+        is_direct: optional,
+        ..extra
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateRoomRequestPreset {
     /// `private_chat`
     PrivateChat,
@@ -72,6 +72,8 @@ pub enum CreateRoomRequestPreset {
     /// A value the spec does not list: Matrix enums are open.
     Other(String),
 }
+
+crate::runtime::object::string_enum!(CreateRoomRequestPreset);
 
 impl CreateRoomRequestPreset {
     /// The value as sent on the wire.
@@ -125,18 +127,7 @@ impl std::fmt::Display for CreateRoomRequestPreset {
 }
 
 /// Whether the room is listed in the public directory.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-#[serde(from = "String", into = "String")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateRoomRequestVisibility {
     /// `public`
     Public,
@@ -145,6 +136,8 @@ pub enum CreateRoomRequestVisibility {
     /// A value the spec does not list: Matrix enums are open.
     Other(String),
 }
+
+crate::runtime::object::string_enum!(CreateRoomRequestVisibility);
 
 impl CreateRoomRequestVisibility {
     /// The value as sent on the wire.
@@ -195,13 +188,19 @@ impl std::fmt::Display for CreateRoomRequestVisibility {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateRoomResponse {
     pub room_id: String,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    CreateRoomResponse {
+        room_id: required,
+        ..extra
+    }
 }
 
 impl CreateRoomResponse {
@@ -215,17 +214,23 @@ impl CreateRoomResponse {
 }
 
 /// What every failed request answers with.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Error {
     /// A machine-readable code such as `M_FORBIDDEN`.
     pub errcode: String,
     /// A message for people.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    Error {
+        errcode: required,
+        error: optional,
+        ..extra
+    }
 }
 
 impl Error {
@@ -240,17 +245,22 @@ impl Error {
 }
 
 /// What every event has, whatever its kind.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Event {
     /// The event's payload. Its shape is given by the event type.
     ///
     /// With the event's `type`, typed by it.
-    #[serde(flatten)]
     pub content: crate::events::EventContent,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    Event {
+        content: event,
+        ..extra
+    }
 }
 
 impl Event {
@@ -264,14 +274,20 @@ impl Event {
 }
 
 /// The id of the event a request created.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EventIdResponse {
     /// The new event's id.
     pub event_id: crate::runtime::ids::EventId,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    EventIdResponse {
+        event_id: required,
+        ..extra
+    }
 }
 
 impl EventIdResponse {
@@ -284,29 +300,23 @@ impl EventIdResponse {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetJoinedMembersByRoomResponse {
     /// Profiles by user id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub joined: Option<std::collections::BTreeMap<String, RoomMember>>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-#[serde(from = "String", into = "String")]
+crate::runtime::object::json_object! {
+    GetJoinedMembersByRoomResponse {
+        joined: optional,
+        ..extra
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetMembersByRoomMembership {
     /// `join`
     Join,
@@ -321,6 +331,8 @@ pub enum GetMembersByRoomMembership {
     /// A value the spec does not list: Matrix enums are open.
     Other(String),
 }
+
+crate::runtime::object::string_enum!(GetMembersByRoomMembership);
 
 impl GetMembersByRoomMembership {
     /// The value as sent on the wire.
@@ -377,28 +389,22 @@ impl std::fmt::Display for GetMembersByRoomMembership {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetMembersByRoomResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chunk: Option<Vec<RoomMemberEvent>>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-#[serde(from = "String", into = "String")]
+crate::runtime::object::json_object! {
+    GetMembersByRoomResponse {
+        chunk: optional,
+        ..extra
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetRoomEventsDir {
     /// `b`
     B,
@@ -407,6 +413,8 @@ pub enum GetRoomEventsDir {
     /// A value the spec does not list: Matrix enums are open.
     Other(String),
 }
+
+crate::runtime::object::string_enum!(GetRoomEventsDir);
 
 impl GetRoomEventsDir {
     /// The value as sent on the wire.
@@ -457,17 +465,23 @@ impl std::fmt::Display for GetRoomEventsDir {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetTokenOwnerResponse {
     pub user_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_guest: Option<bool>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    GetTokenOwnerResponse {
+        user_id: required,
+        device_id: optional,
+        is_guest: optional,
+        ..extra
+    }
 }
 
 impl GetTokenOwnerResponse {
@@ -482,15 +496,21 @@ impl GetTokenOwnerResponse {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetVersionsResponse {
     pub versions: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unstable_features: Option<std::collections::BTreeMap<String, bool>>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    GetVersionsResponse {
+        versions: required,
+        unstable_features: optional,
+        ..extra
+    }
 }
 
 impl GetVersionsResponse {
@@ -504,17 +524,25 @@ impl GetVersionsResponse {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct InviteBy3pidRequest {
     pub id_server: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_access_token: Option<String>,
     pub medium: InviteBy3pidRequestMedium,
     pub address: String,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    InviteBy3pidRequest {
+        id_server: required,
+        id_access_token: optional,
+        medium: required,
+        address: required,
+        ..extra
+    }
 }
 
 impl InviteBy3pidRequest {
@@ -534,18 +562,7 @@ impl InviteBy3pidRequest {
     }
 }
 
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-#[serde(from = "String", into = "String")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InviteBy3pidRequestMedium {
     /// `email`
     Email,
@@ -554,6 +571,8 @@ pub enum InviteBy3pidRequestMedium {
     /// A value the spec does not list: Matrix enums are open.
     Other(String),
 }
+
+crate::runtime::object::string_enum!(InviteBy3pidRequestMedium);
 
 impl InviteBy3pidRequestMedium {
     /// The value as sent on the wire.
@@ -605,36 +624,52 @@ impl std::fmt::Display for InviteBy3pidRequestMedium {
 }
 
 /// What the caller may know of the room before joining.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InviteState {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<crate::runtime::Lenient<StrippedStateEvent>>>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    InviteState {
+        events: optional,
+        ..extra
+    }
 }
 
 /// A room the caller is invited to.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvitedRoomUpdate {
     /// What the caller may know of the room before joining.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invite_state: Option<InviteState>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+crate::runtime::object::json_object! {
+    InvitedRoomUpdate {
+        invite_state: optional,
+        ..extra
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct JoinedRoom {
     /// The room joined.
     pub room_id: String,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    JoinedRoom {
+        room_id: required,
+        ..extra
+    }
 }
 
 impl JoinedRoom {
@@ -648,50 +683,66 @@ impl JoinedRoom {
 }
 
 /// A room the caller is in.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct JoinedRoomUpdate {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<StateEvents>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeline: Option<Timeline>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    JoinedRoomUpdate {
+        state: optional,
+        timeline: optional,
+        ..extra
+    }
 }
 
 /// A room the caller left, up to the moment they left.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LeftRoomUpdate {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<StateEvents>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeline: Option<Timeline>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+crate::runtime::object::json_object! {
+    LeftRoomUpdate {
+        state: optional,
+        timeline: optional,
+        ..extra
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct LoginRequest {
     /// The login method.
     pub r#type: LoginRequestType,
     /// Who is logging in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<UserIdentifier>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_device_display_name: Option<String>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    LoginRequest {
+        r#type: required "type",
+        identifier: optional,
+        password: optional,
+        token: optional,
+        device_id: optional,
+        initial_device_display_name: optional,
+        ..extra
+    }
 }
 
 impl LoginRequest {
@@ -710,18 +761,7 @@ impl LoginRequest {
 }
 
 /// The login method.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-#[serde(from = "String", into = "String")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LoginRequestType {
     /// `m.login.password`
     MLoginPassword,
@@ -730,6 +770,8 @@ pub enum LoginRequestType {
     /// A value the spec does not list: Matrix enums are open.
     Other(String),
 }
+
+crate::runtime::object::string_enum!(LoginRequestType);
 
 impl LoginRequestType {
     /// The value as sent on the wire.
@@ -780,16 +822,23 @@ impl std::fmt::Display for LoginRequestType {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LoginResponse {
     pub user_id: String,
     pub access_token: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_id: Option<String>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    LoginResponse {
+        user_id: required,
+        access_token: required,
+        device_id: optional,
+        ..extra
+    }
 }
 
 impl LoginResponse {
@@ -805,20 +854,26 @@ impl LoginResponse {
 }
 
 /// MemberContent
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MemberContent {
     /// Where the user stands in the room now.
     pub membership: MemberContentMembership,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub displayname: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    MemberContent {
+        membership: required,
+        displayname: optional,
+        avatar_url: optional,
+        reason: optional,
+        ..extra
+    }
 }
 
 impl MemberContent {
@@ -835,18 +890,7 @@ impl MemberContent {
 }
 
 /// Where the user stands in the room now.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-#[serde(from = "String", into = "String")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MemberContentMembership {
     /// `invite`
     Invite,
@@ -861,6 +905,8 @@ pub enum MemberContentMembership {
     /// A value the spec does not list: Matrix enums are open.
     Other(String),
 }
+
+crate::runtime::object::string_enum!(MemberContentMembership);
 
 impl MemberContentMembership {
     /// The value as sent on the wire.
@@ -918,17 +964,23 @@ impl std::fmt::Display for MemberContentMembership {
 }
 
 /// A membership change aimed at one user.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MembershipChange {
     /// The user whose membership changes.
     pub user_id: String,
     /// Shown to the user and kept in the room's history.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    MembershipChange {
+        user_id: required,
+        reason: optional,
+        ..extra
+    }
 }
 
 impl MembershipChange {
@@ -943,20 +995,26 @@ impl MembershipChange {
 }
 
 /// Sent with status 429 when a client makes requests too quickly.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RateLimitError {
     /// Always `M_LIMIT_EXCEEDED`.
     pub errcode: String,
     /// A message for people.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// How many milliseconds to wait before trying again.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after_ms: Option<i64>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    RateLimitError {
+        errcode: required,
+        error: optional,
+        retry_after_ms: optional,
+        ..extra
+    }
 }
 
 impl RateLimitError {
@@ -971,18 +1029,7 @@ impl RateLimitError {
     }
 }
 
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-#[serde(from = "String", into = "String")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RegisterKind {
     /// `user`
     User,
@@ -991,6 +1038,8 @@ pub enum RegisterKind {
     /// A value the spec does not list: Matrix enums are open.
     Other(String),
 }
+
+crate::runtime::object::string_enum!(RegisterKind);
 
 impl RegisterKind {
     /// The value as sent on the wire.
@@ -1041,42 +1090,53 @@ impl std::fmt::Display for RegisterKind {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegisterRequest {
     /// The local part of the new user id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_device_display_name: Option<String>,
     /// Create the account but return no access token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inhibit_login: Option<bool>,
     /// The authentication stage the client completed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<AuthenticationData>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+crate::runtime::object::json_object! {
+    RegisterRequest {
+        username: optional,
+        password: optional,
+        device_id: optional,
+        initial_device_display_name: optional,
+        inhibit_login: optional,
+        auth: optional,
+        ..extra
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct RegisterResponse {
     pub user_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub home_server: Option<String>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    RegisterResponse {
+        user_id: required,
+        access_token: optional,
+        device_id: optional,
+        home_server: optional,
+        ..extra
+    }
 }
 
 impl RegisterResponse {
@@ -1093,12 +1153,11 @@ impl RegisterResponse {
 }
 
 /// An event of a room, message or state, with the room it belongs to.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RoomEvent {
     /// The event's payload. Its shape is given by the event type.
     ///
     /// With the event's `type`, typed by it.
-    #[serde(flatten)]
     pub content: crate::events::EventContent,
     /// The event's identifier, unique across rooms.
     pub event_id: crate::runtime::ids::EventId,
@@ -1107,16 +1166,26 @@ pub struct RoomEvent {
     /// When the sender's homeserver accepted the event, in milliseconds since the Unix epoch.
     pub origin_server_ts: i64,
     /// Set on state events only: together with the type, it names the piece of room state the event sets (often the empty string).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsigned: Option<UnsignedData>,
     /// The room the event was sent in.
     pub room_id: crate::runtime::ids::RoomId,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    RoomEvent {
+        content: event,
+        event_id: required,
+        sender: required,
+        origin_server_ts: required,
+        state_key: optional,
+        unsigned: optional,
+        room_id: required,
+        ..extra
+    }
 }
 
 impl RoomEvent {
@@ -1142,19 +1211,26 @@ impl RoomEvent {
 }
 
 /// A page of a room's events, with the tokens around it.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RoomEventsPage {
     /// The token the page starts at (`from`, when it was given).
     pub start: String,
     /// The token to ask for the next page with. Absent when there was nothing more to return in this direction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<String>,
     /// The events, in the order of `dir`.
     pub chunk: Vec<crate::runtime::Lenient<RoomEvent>>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    RoomEventsPage {
+        start: required,
+        end: optional,
+        chunk: required,
+        ..extra
+    }
 }
 
 impl RoomEventsPage {
@@ -1173,20 +1249,25 @@ impl RoomEventsPage {
 }
 
 /// RoomMember
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RoomMember {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar_url: Option<String>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+crate::runtime::object::json_object! {
+    RoomMember {
+        display_name: optional,
+        avatar_url: optional,
+        ..extra
+    }
+}
+
 /// An `m.room.member` state event.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RoomMemberEvent {
     /// Always `m.room.member`.
     pub r#type: String,
@@ -1195,7 +1276,6 @@ pub struct RoomMemberEvent {
     /// The user who caused the change.
     pub sender: String,
     pub event_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub room_id: Option<String>,
     /// When the sender's server received the event, in milliseconds since the epoch.
     pub origin_server_ts: i64,
@@ -1203,8 +1283,20 @@ pub struct RoomMemberEvent {
     pub content: MemberContent,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    RoomMemberEvent {
+        r#type: required "type",
+        state_key: required,
+        sender: required,
+        event_id: required,
+        room_id: optional,
+        origin_server_ts: required,
+        content: required,
+        ..extra
+    }
 }
 
 impl RoomMemberEvent {
@@ -1230,41 +1322,50 @@ impl RoomMemberEvent {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RoomRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    RoomRequest {
+        reason: optional,
+        ..extra
+    }
 }
 
 /// The caller's rooms, by how the caller stands in them.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Rooms {
     /// The rooms the caller is in, by room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub join: Option<std::collections::BTreeMap<String, JoinedRoomUpdate>>,
     /// The rooms the caller is invited to, by room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invite: Option<std::collections::BTreeMap<String, InvitedRoomUpdate>>,
     /// The rooms the caller left (or was removed from), by room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub leave: Option<std::collections::BTreeMap<String, LeftRoomUpdate>>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+crate::runtime::object::json_object! {
+    Rooms {
+        join: optional,
+        invite: optional,
+        leave: optional,
+        ..extra
+    }
+}
+
 /// A state event: the latest one of each type and state key in a room is the room's current state.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StateEvent {
     /// The event's payload. Its shape is given by the event type.
     ///
     /// With the event's `type`, typed by it.
-    #[serde(flatten)]
     pub content: crate::events::EventContent,
     /// The event's identifier, unique across rooms.
     pub event_id: crate::runtime::ids::EventId,
@@ -1274,14 +1375,25 @@ pub struct StateEvent {
     pub origin_server_ts: i64,
     /// With the type, the piece of room state this event sets.
     pub state_key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsigned: Option<UnsignedData>,
     /// The room the event was sent in.
     pub room_id: crate::runtime::ids::RoomId,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    StateEvent {
+        content: event,
+        event_id: required,
+        sender: required,
+        origin_server_ts: required,
+        state_key: required,
+        unsigned: optional,
+        room_id: required,
+        ..extra
+    }
 }
 
 impl StateEvent {
@@ -1308,18 +1420,23 @@ impl StateEvent {
 }
 
 /// State the timeline does not show: the room's state as it was just before the first event of `timeline`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StateEvents {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<crate::runtime::Lenient<SyncStateEvent>>>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+crate::runtime::object::json_object! {
+    StateEvents {
+        events: optional,
+        ..extra
+    }
+}
+
 /// A state event cut down to what a user who is not in the room may see, such as the name of a room they are invited to.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StrippedStateEvent {
     /// With the type, the piece of room state this event sets.
     pub state_key: String,
@@ -1328,12 +1445,19 @@ pub struct StrippedStateEvent {
     /// The event's payload, shaped by its type.
     ///
     /// With the event's `type`, typed by it.
-    #[serde(flatten)]
     pub content: crate::events::EventContent,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    StrippedStateEvent {
+        state_key: required,
+        sender: required,
+        content: event,
+        ..extra
+    }
 }
 
 impl StrippedStateEvent {
@@ -1353,17 +1477,23 @@ impl StrippedStateEvent {
 }
 
 /// What changed in the caller's rooms, and where to continue from.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SyncResponse {
     /// The `since` of the next request.
     pub next_batch: String,
     /// The caller's rooms, by how the caller stands in them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rooms: Option<Rooms>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    SyncResponse {
+        next_batch: required,
+        rooms: optional,
+        ..extra
+    }
 }
 
 impl SyncResponse {
@@ -1378,12 +1508,11 @@ impl SyncResponse {
 }
 
 /// An event of a room as `/sync` lists it: the room is the key it is listed under, so the event does not repeat the room id.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SyncRoomEvent {
     /// The event's payload. Its shape is given by the event type.
     ///
     /// With the event's `type`, typed by it.
-    #[serde(flatten)]
     pub content: crate::events::EventContent,
     /// The event's identifier, unique across rooms.
     pub event_id: crate::runtime::ids::EventId,
@@ -1392,14 +1521,23 @@ pub struct SyncRoomEvent {
     /// When the sender's homeserver accepted the event, in milliseconds since the Unix epoch.
     pub origin_server_ts: i64,
     /// Set on state events only: together with the type, it names the piece of room state the event sets (often the empty string).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsigned: Option<UnsignedData>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    SyncRoomEvent {
+        content: event,
+        event_id: required,
+        sender: required,
+        origin_server_ts: required,
+        state_key: optional,
+        unsigned: optional,
+        ..extra
+    }
 }
 
 impl SyncRoomEvent {
@@ -1423,12 +1561,11 @@ impl SyncRoomEvent {
 }
 
 /// A state event as `/sync` lists it, under its room.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SyncStateEvent {
     /// The event's payload. Its shape is given by the event type.
     ///
     /// With the event's `type`, typed by it.
-    #[serde(flatten)]
     pub content: crate::events::EventContent,
     /// The event's identifier, unique across rooms.
     pub event_id: crate::runtime::ids::EventId,
@@ -1438,12 +1575,22 @@ pub struct SyncStateEvent {
     pub origin_server_ts: i64,
     /// With the type, the piece of room state this event sets.
     pub state_key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsigned: Option<UnsignedData>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    SyncStateEvent {
+        content: event,
+        event_id: required,
+        sender: required,
+        origin_server_ts: required,
+        state_key: required,
+        unsigned: optional,
+        ..extra
+    }
 }
 
 impl SyncStateEvent {
@@ -1468,44 +1615,60 @@ impl SyncStateEvent {
 }
 
 /// The room's events, oldest first.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Timeline {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<crate::runtime::Lenient<SyncRoomEvent>>>,
     /// True when there were more events than the timeline holds; page back from `prev_batch` to read them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limited: Option<bool>,
     /// A token for `/messages` that reads backwards from the first event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prev_batch: Option<String>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    Timeline {
+        events: optional,
+        limited: optional,
+        prev_batch: optional,
+        ..extra
+    }
 }
 
 /// Facts about the event that the server adds when it hands it out.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UnsignedData {
     /// The transaction id the client gave when it sent the event; only its sender sees it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_id: Option<String>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+crate::runtime::object::json_object! {
+    UnsignedData {
+        transaction_id: optional,
+        ..extra
+    }
+}
+
 /// Who is logging in.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UserIdentifier {
     pub r#type: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    UserIdentifier {
+        r#type: required "type",
+        user: optional,
+        ..extra
+    }
 }
 
 impl UserIdentifier {

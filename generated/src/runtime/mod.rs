@@ -6,6 +6,8 @@ mod error;
 mod id_or_json;
 pub mod ids;
 mod lenient;
+#[doc(hidden)]
+pub mod object;
 pub mod versions;
 
 #[cfg(feature = "client")]

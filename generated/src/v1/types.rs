@@ -2,15 +2,21 @@
 
 //! Request and response types.
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Error {
     pub errcode: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    Error {
+        errcode: required,
+        error: optional,
+        ..extra
+    }
 }
 
 impl Error {
@@ -24,38 +30,32 @@ impl Error {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PostCreateRoomRequest {
     /// `public` rooms can be joined by anyone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visibility: Option<PostCreateRoomRequestVisibility>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub room_alias_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invite: Option<Vec<String>>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+crate::runtime::object::json_object! {
+    PostCreateRoomRequest {
+        visibility: optional,
+        room_alias_name: optional,
+        name: optional,
+        topic: optional,
+        invite: optional,
+        ..extra
+    }
+}
+
 /// `public` rooms can be joined by anyone.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-#[serde(from = "String", into = "String")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostCreateRoomRequestVisibility {
     /// `public`
     Public,
@@ -64,6 +64,8 @@ pub enum PostCreateRoomRequestVisibility {
     /// A value the spec does not list: Matrix enums are open.
     Other(String),
 }
+
+crate::runtime::object::string_enum!(PostCreateRoomRequestVisibility);
 
 impl PostCreateRoomRequestVisibility {
     /// The value as sent on the wire.
@@ -114,15 +116,21 @@ impl std::fmt::Display for PostCreateRoomRequestVisibility {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PostCreateRoomResponse {
     pub room_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub room_alias: Option<String>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    PostCreateRoomResponse {
+        room_id: required,
+        room_alias: optional,
+        ..extra
+    }
 }
 
 impl PostCreateRoomResponse {
@@ -136,7 +144,7 @@ impl PostCreateRoomResponse {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PostLoginRequest {
     /// The login method; `m.login.password`.
     pub r#type: String,
@@ -145,8 +153,16 @@ pub struct PostLoginRequest {
     pub password: String,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    PostLoginRequest {
+        r#type: required "type",
+        user: required,
+        password: required,
+        ..extra
+    }
 }
 
 impl PostLoginRequest {
@@ -165,16 +181,23 @@ impl PostLoginRequest {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PostLoginResponse {
     pub user_id: String,
     pub access_token: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub home_server: Option<String>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    PostLoginResponse {
+        user_id: required,
+        access_token: required,
+        home_server: optional,
+        ..extra
+    }
 }
 
 impl PostLoginResponse {
@@ -189,23 +212,34 @@ impl PostLoginResponse {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PostMatrixClientApiV1RoomsRoomidJoinResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub room_id: Option<String>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+crate::runtime::object::json_object! {
+    PostMatrixClientApiV1RoomsRoomidJoinResponse {
+        room_id: optional,
+        ..extra
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct PostRoomsRoomIdInviteMembershipRequest {
     pub user_id: String,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    PostRoomsRoomIdInviteMembershipRequest {
+        user_id: required,
+        ..extra
+    }
 }
 
 impl PostRoomsRoomIdInviteMembershipRequest {
@@ -218,15 +252,23 @@ impl PostRoomsRoomIdInviteMembershipRequest {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PostRoomsRoomIdInviteThirdPartyMembershipRequest {
     pub id_server: String,
     pub medium: String,
     pub address: String,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    PostRoomsRoomIdInviteThirdPartyMembershipRequest {
+        id_server: required,
+        medium: required,
+        address: required,
+        ..extra
+    }
 }
 
 impl PostRoomsRoomIdInviteThirdPartyMembershipRequest {
@@ -245,15 +287,21 @@ impl PostRoomsRoomIdInviteThirdPartyMembershipRequest {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct V1Error {
     pub errcode: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Properties the spec does not declare, kept so that a value
     /// read and written again loses nothing.
-    #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+crate::runtime::object::json_object! {
+    V1Error {
+        errcode: required,
+        error: optional,
+        ..extra
+    }
 }
 
 impl V1Error {

@@ -136,26 +136,30 @@ fn event_content(events: &[EventIr]) -> TokenStream {
             }
         }
 
+        impl crate::runtime::object::TypedContent for EventContent {
+            fn from_parts(event_type: String, content: serde_json::Value) -> Self {
+                Self::from_parts(event_type, content)
+            }
+
+            fn event_type(&self) -> &str {
+                self.event_type()
+            }
+
+            fn content_json(&self) -> impl serde::Serialize + '_ {
+                self.content()
+            }
+        }
+
+        /// An object of two properties, `type` and `content`.
         impl serde::Serialize for EventContent {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                use serde::ser::SerializeMap;
-                let mut map = serializer.serialize_map(Some(2))?;
-                map.serialize_entry("type", self.event_type())?;
-                map.serialize_entry("content", &self.content())?;
-                map.end()
+                crate::runtime::object::event::serialize(self, serializer)
             }
         }
 
         impl<'de> serde::Deserialize<'de> for EventContent {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                #[derive(serde::Deserialize)]
-                struct Parts {
-                    #[serde(rename = "type")]
-                    event_type: String,
-                    content: serde_json::Value,
-                }
-                let parts = Parts::deserialize(deserializer)?;
-                Ok(Self::from_parts(parts.event_type, parts.content))
+                crate::runtime::object::event::deserialize(deserializer)
             }
         }
     }

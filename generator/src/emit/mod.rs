@@ -8,6 +8,7 @@ mod client;
 mod doc_table;
 mod docs;
 mod events;
+mod format;
 mod metadata;
 mod server;
 mod types;
@@ -15,13 +16,14 @@ mod types;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::diag::{Diagnostic, Result};
+use crate::diag::Result;
 use crate::ir::events::EventsIr;
 use crate::ir::types::Ty;
 use crate::ir::ApiIr;
 use crate::parallel;
 pub use doc_table::{collect as collect_docs, DocTable};
 pub(crate) use docs::{docs, op_docs};
+pub use format::render;
 
 /// What the emitted crate is called and where its input came from.
 #[derive(Clone, Debug)]
@@ -46,6 +48,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ),
     ("lenient.rs", include_str!("../../runtime/lenient.rs")),
     ("id_or_json.rs", include_str!("../../runtime/id_or_json.rs")),
+    ("object.rs", include_str!("../../runtime/object.rs")),
     ("versions.rs", include_str!("../../runtime/versions.rs")),
 ];
 
@@ -283,60 +286,6 @@ fn api_mod(api: &ApiIr) -> TokenStream {
     }
 }
 
-/// Formats one file's code with prettyplease, under `header`, with the doc
-/// blocks kept out of `tokens` put back.
-///
-/// The file is read as syn reads a `File` (inner attributes, then items), but
-/// each item is printed as soon as it is read and then dropped: the syntax
-/// tree of a whole file, tens of megabytes, is never held at once.
-/// prettyplease prints a file's items one after the other, each on lines of
-/// its own, so the pieces put together are its output for the whole file.
-pub fn render(header: &str, tokens: TokenStream, docs: &DocTable) -> Result<String> {
-    let print = |attrs, items| {
-        prettyplease::unparse(&syn::File {
-            shebang: None,
-            frontmatter: None,
-            attrs,
-            items,
-        })
-    };
-    let read_and_print = |input: syn::parse::ParseStream| {
-        let mut code = print(input.call(syn::Attribute::parse_inner)?, Vec::new());
-        while !input.is_empty() {
-            code.push_str(&print(Vec::new(), vec![input.parse()?]));
-        }
-        Ok(code)
-    };
-    let code = syn::parse::Parser::parse2(read_and_print, tokens).map_err(|e| {
-        Box::new(Diagnostic::general(format!(
-            "internal error: emitted code does not parse: {e}"
-        )))
-    })?;
-    Ok(format!("{header}{}", separate_items(&docs.expand(&code))))
-}
-
-/// prettyplease writes top-level items back to back; a blank line between
-/// them reads like hand-written code.
-fn separate_items(code: &str) -> String {
-    let mut out = String::with_capacity(code.len() + code.len() / 20);
-    let mut previous = "";
-    for line in code.lines() {
-        // A doc line may end in `;` too: only code ends an item.
-        let item_ended =
-            previous == "}" || (previous.ends_with(';') && !previous.starts_with([' ', '/']));
-        let after_module_docs = previous.starts_with("//!") && !line.starts_with("//!");
-        let starts_item = !line.starts_with(' ') && !line.is_empty() && line != "}";
-        let same_kind_use = previous.starts_with("use ") && line.starts_with("use ");
-        if starts_item && (item_ended || after_module_docs) && !same_kind_use {
-            out.push('\n');
-        }
-        out.push_str(line);
-        out.push('\n');
-        previous = line;
-    }
-    out
-}
-
 /// The words syn will not read as an identifier: the keywords, reserved ones
 /// included, and `_`. Looked up here rather than asking syn to parse each
 /// name, which is a good part of the cost of emitting (a test keeps the two in step).
@@ -423,16 +372,7 @@ pub(crate) fn ty_tokens(ty: &Ty, scope: &TokenStream) -> TokenStream {
 
 #[cfg(test)]
 mod tests {
-    use super::{separate_items, NOT_IDENTS};
-
-    #[test]
-    fn items_are_separated_but_doc_comments_are_not_split() {
-        let code = "use a::b;\nuse c::d;\nconst X: u8 = 1;\n/// A doc line that ends in code;\n/// and goes on.\nstruct S;\nfn f() {}\n";
-        assert_eq!(
-            separate_items(code),
-            "use a::b;\nuse c::d;\n\nconst X: u8 = 1;\n\n/// A doc line that ends in code;\n/// and goes on.\nstruct S;\n\nfn f() {}\n"
-        );
-    }
+    use super::NOT_IDENTS;
 
     #[test]
     fn the_words_refused_as_identifiers_are_the_ones_syn_refuses() {

@@ -1,7 +1,7 @@
 //! `types.rs` of an API module: structs, open enums, unions and aliases, plus
 //! the enums of operations with several success statuses.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::{docs, ident, ty_tokens};
@@ -134,23 +134,24 @@ pub(super) fn type_def(def: &TypeDef) -> TokenStream {
                 .all(|f| !f.required || matches!(f.ty, Ty::Option(_)));
             let default = all_optional.then(|| quote!(Default,));
             let constructor = (!all_optional).then(|| constructor(&def.name, fields, extra));
+            let json = json_object(&name, fields, extra.is_some());
             let fields = fields.iter().map(field);
             let extra = extra.as_ref().map(|ty| {
                 let ty = ty_tokens(ty, &scope);
                 quote! {
                     /// Properties the spec does not declare, kept so that a value
                     /// read and written again loses nothing.
-                    #[serde(flatten)]
                     pub extra: std::collections::BTreeMap<String, #ty>,
                 }
             });
             quote! {
                 #doc
-                #[derive(Clone, Debug, #default PartialEq, serde::Serialize, serde::Deserialize)]
+                #[derive(Clone, Debug, #default PartialEq)]
                 pub struct #name {
                     #(#fields)*
                     #extra
                 }
+                #json
                 #constructor
             }
         }
@@ -229,11 +230,6 @@ fn boxed_if_named(ty: &Ty, scope: &TokenStream) -> TokenStream {
 fn field(field: &Field) -> TokenStream {
     let doc = field.docs.as_deref().map(docs).unwrap_or_default();
     let name = ident(&field.ident);
-    let bare = field.ident.trim_start_matches("r#");
-    let rename = (bare != field.wire).then(|| {
-        let wire = &field.wire;
-        quote!(#[serde(rename = #wire)])
-    });
     let scope = TokenStream::new();
     let inner = match &field.ty {
         Ty::Option(inner) => inner.as_ref(),
@@ -243,26 +239,54 @@ fn field(field: &Field) -> TokenStream {
     if field.boxed {
         ty = quote!(Box<#ty>);
     }
-    if field.ty == Ty::EventContent {
-        return quote! { #doc #[serde(flatten)] pub #name: #ty, };
+    if matches!(carried(field), Carried::Optional | Carried::Nullable) {
+        ty = quote!(Option<#ty>);
     }
-    let nullable = matches!(field.ty, Ty::Option(_));
-    let attrs = match (field.required, nullable) {
-        (true, false) => quote!(),
-        (true, true) => {
-            ty = quote!(Option<#ty>);
-            quote!(#[serde(default)])
-        }
-        (false, _) => {
-            ty = quote!(Option<#ty>);
-            quote!(#[serde(default, skip_serializing_if = "Option::is_none")])
-        }
-    };
     quote! {
         #doc
-        #rename
-        #attrs
         pub #name: #ty,
+    }
+}
+
+/// How a field is carried in its JSON object (see the runtime's `json_object!`).
+#[derive(Clone, Copy, PartialEq)]
+enum Carried {
+    Required,
+    Optional,
+    Nullable,
+    Event,
+}
+
+fn carried(field: &Field) -> Carried {
+    match (field.required, &field.ty) {
+        (_, Ty::EventContent) => Carried::Event,
+        (true, Ty::Option(_)) => Carried::Nullable,
+        (true, _) => Carried::Required,
+        (false, _) => Carried::Optional,
+    }
+}
+
+/// The struct's `Serialize` and `Deserialize`: its fields, how each is
+/// carried and under which property name. (`emit::format` prints the call
+/// one field a line.)
+fn json_object(name: &Ident, fields: &[Field], extra: bool) -> TokenStream {
+    let entries = fields.iter().map(|field| {
+        let ident = ident(&field.ident);
+        let kind = match carried(field) {
+            Carried::Required => quote!(required),
+            Carried::Optional => quote!(optional),
+            Carried::Nullable => quote!(nullable),
+            Carried::Event => quote!(event),
+        };
+        let wire = (field.ident != field.wire && carried(field) != Carried::Event)
+            .then_some(&field.wire);
+        quote! { #ident: #kind #wire, }
+    });
+    let extra = extra.then(|| quote!(..extra));
+    quote! {
+        crate::runtime::object::json_object! {
+            #name { #(#entries)* #extra }
+        }
     }
 }
 
@@ -283,13 +307,14 @@ fn open_enum(name: &str, variants: &[(String, String)], doc: TokenStream) -> Tok
     });
     quote! {
         #doc
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-        #[serde(from = "String", into = "String")]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
             #(#decls)*
             /// A value the spec does not list: Matrix enums are open.
             Other(String),
         }
+
+        crate::runtime::object::string_enum!(#name);
 
         impl #name {
             /// The value as sent on the wire.
