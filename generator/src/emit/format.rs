@@ -30,7 +30,8 @@ pub fn render(header: &str, tokens: TokenStream, docs: &DocTable) -> Result<Stri
         while !input.is_empty() {
             let item: syn::Item = input.parse()?;
             match &item {
-                syn::Item::Macro(call) if call.ident.is_none() => match json_object_call(&call.mac) {
+                syn::Item::Macro(call) if call.ident.is_none() => match json_object_call(&call.mac)
+                {
                     Some(text) => code.push_str(&text),
                     None => code.push_str(&print(Vec::new(), vec![item])),
                 },
@@ -61,7 +62,12 @@ pub fn render(header: &str, tokens: TokenStream, docs: &DocTable) -> Result<Stri
 ///
 /// `None` for any other macro or delimiter, or tokens of another shape.
 fn json_object_call(call: &syn::Macro) -> Option<String> {
-    let path: Vec<String> = call.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let path: Vec<String> = call
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
     let braces = matches!(call.delimiter, syn::MacroDelimiter::Brace(_));
     if path != ["crate", "runtime", "object", "json_object"] || !braces {
         return None;

@@ -278,8 +278,8 @@ fn json_object(name: &Ident, fields: &[Field], extra: bool) -> TokenStream {
             Carried::Nullable => quote!(nullable),
             Carried::Event => quote!(event),
         };
-        let wire = (field.ident != field.wire && carried(field) != Carried::Event)
-            .then_some(&field.wire);
+        let wire =
+            (field.ident != field.wire && carried(field) != Carried::Event).then_some(&field.wire);
         quote! { #ident: #kind #wire, }
     });
     let extra = extra.then(|| quote!(..extra));
