@@ -5,7 +5,7 @@
 use axum::body::{Body, Bytes};
 use axum::extract::path::ErrorKind;
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, Request};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
@@ -29,17 +29,26 @@ impl IntoResponse for MatrixError {
 /// A request taken apart: path parameters by position, query pairs, headers, body.
 pub struct RequestParts {
     path: Vec<String>,
+    path_error: Option<PathError>,
     query: Vec<(String, String)>,
     headers: HeaderMap,
     body: axum::body::Bytes,
 }
 
-impl RequestParts {
-    /// Reads the whole request; `path` are the matched path parameters in
-    /// order, as [`path_params`] returns them.
-    pub async fn read(path: Vec<(String, String)>, request: Request) -> Result<Self, MatrixError> {
-        let path = path.into_iter().map(|(_, value)| value).collect();
-        let (parts, body) = request.into_parts();
+/// Every route's handler takes its request as [`RequestParts`]: the whole
+/// request read, or 413 `M_TOO_LARGE`, 408 or 400 `M_NOT_JSON` when its body
+/// cannot be, before the handler runs.
+impl<St: Send + Sync> FromRequest<St> for RequestParts {
+    type Rejection = MatrixError;
+
+    async fn from_request(request: Request, state: &St) -> Result<Self, MatrixError> {
+        let (mut parts, body) = request.into_parts();
+        // Routes use positional names (`{p0}`): the path's values in order.
+        let (path, path_error) = match Path::<Vec<(String, String)>>::from_request_parts(&mut parts, state).await {
+            Ok(Path(params)) => (params.into_iter().map(|(_, value)| value).collect(), None),
+            Err(PathRejection::MissingPathParams(_)) => (Vec::new(), None),
+            Err(rejection) => (Vec::new(), Some(PathError::from(&rejection))),
+        };
         let query = parts
             .uri
             .query()
@@ -48,9 +57,29 @@ impl RequestParts {
         let body = read_body(body, &parts.headers).await?;
         Ok(RequestParts {
             path,
+            path_error,
             query,
             headers: parts.headers,
             body,
+        })
+    }
+}
+
+impl RequestParts {
+    /// A Matrix error naming the path parameter that could not be read (it is
+    /// not UTF-8 once percent-decoded) by its spec name: `names` are the spec's
+    /// names of the route's parameters, in path order.
+    pub fn check_path(&self, names: &[&str]) -> Result<(), MatrixError> {
+        let Some(error) = &self.path_error else {
+            return Ok(());
+        };
+        Err(match error.position.and_then(|i| names.get(i)) {
+            Some(name) => MatrixError::new(
+                400,
+                "M_INVALID_PARAM",
+                format!("Invalid parameter: {name} is not valid UTF-8"),
+            ),
+            None => MatrixError::new(400, "M_INVALID_PARAM", "Invalid path parameters"),
         })
     }
 
@@ -231,37 +260,27 @@ impl RequestParts {
     }
 }
 
-/// The path parameters of a route, or a Matrix error naming the offending
-/// parameter by its spec name: `names` are the spec's names in path order,
-/// where the route itself uses positional names (`p0`, `p1`).
-pub fn path_params(
-    path: Result<Path<Vec<(String, String)>>, PathRejection>,
-    names: &[&str],
-) -> Result<Vec<(String, String)>, MatrixError> {
-    let rejection = match path {
-        Ok(Path(params)) => return Ok(params),
-        Err(rejection) => rejection,
-    };
-    let key = match &rejection {
-        PathRejection::FailedToDeserializePathParams(e) => match e.kind() {
-            ErrorKind::InvalidUtf8InPathParam { key } => Some(key.as_str()),
+/// Why a route's path parameters could not be read, and which one (by
+/// position) when the rejection says.
+struct PathError {
+    position: Option<usize>,
+}
+
+impl From<&PathRejection> for PathError {
+    fn from(rejection: &PathRejection) -> Self {
+        let key = match rejection {
+            PathRejection::FailedToDeserializePathParams(e) => match e.kind() {
+                ErrorKind::InvalidUtf8InPathParam { key } => Some(key.as_str()),
+                _ => None,
+            },
             _ => None,
-        },
-        _ => None,
-    };
-    let name = key
-        .and_then(|k| k.strip_prefix('p'))
-        .and_then(|i| i.parse::<usize>().ok())
-        .and_then(|i| names.get(i))
-        .copied();
-    Err(match name {
-        Some(name) => MatrixError::new(
-            400,
-            "M_INVALID_PARAM",
-            format!("Invalid parameter: {name} is not valid UTF-8"),
-        ),
-        None => MatrixError::new(400, "M_INVALID_PARAM", "Invalid path parameters"),
-    })
+        };
+        PathError {
+            position: key
+                .and_then(|k| k.strip_prefix('p'))
+                .and_then(|i| i.parse::<usize>().ok()),
+        }
+    }
 }
 
 /// Reads a whole body: 413 `M_TOO_LARGE` only for one over

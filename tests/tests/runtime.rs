@@ -1,19 +1,31 @@
 //! The server runtime's request parsing, on requests no spec operation of
 //! `specs/` can produce (a required query parameter, say).
 
+use std::sync::{Arc, Mutex};
+
 use axum::body::Body;
 use axum::extract::Request;
 use matrix_api::runtime::server::RequestParts;
+use tower::ServiceExt;
 
+/// `uri` (`/x?...`) as a handler reads it on a route of one path parameter,
+/// matched by `!room:example.org`.
 async fn parts(uri: &str, headers: &[(&str, &str)], body: &str) -> RequestParts {
+    let uri = uri.replacen("/x", "/rooms/!room:example.org/x", 1);
     let mut request = Request::builder().uri(uri);
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
     let request = request.body(Body::from(body.to_owned())).unwrap();
-    RequestParts::read(vec![("p0".into(), "!room:example.org".into())], request)
-        .await
-        .unwrap()
+    let read = Arc::new(Mutex::new(None));
+    let slot = read.clone();
+    let handler = move |request: RequestParts| async move {
+        *slot.lock().unwrap() = Some(request);
+    };
+    let router = axum::Router::new().route("/rooms/{p0}/x", axum::routing::any(handler));
+    router.oneshot(request).await.unwrap();
+    let request = read.lock().unwrap().take();
+    request.expect("the route was matched and the request read")
 }
 
 #[tokio::test]

@@ -3,11 +3,10 @@
 //! The server side: implement the traits, then serve them with [`router`].
 
 use std::sync::Arc;
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, Request, State};
-use axum::response::{IntoResponse, Response};
+use axum::extract::State;
+use axum::response::Response;
 use super::types;
-use crate::runtime::server::{finish, RequestParts, path_params, Rule, json_response};
+use crate::runtime::server::{finish, RequestParts, Rule, json_response};
 use crate::runtime::{Auth, MatrixError};
 
 /// The operations of `r0/banning.yaml`. Each method answers 404 `M_UNRECOGNIZED` until implemented.
@@ -504,20 +503,20 @@ pub fn routes<S: Service>() -> axum::Router<Arc<S>> {
     axum::Router::new()
         .route(
             "/_matrix/client/r0/account/whoami",
-            axum::routing::get(route_get_token_owner::<S>),
+            axum::routing::get(call_get_token_owner::<S>),
         )
         .route(
             "/_matrix/client/r0/createRoom",
-            axum::routing::post(route_create_room::<S>),
+            axum::routing::post(call_create_room::<S>),
         )
-        .route("/_matrix/client/r0/join/", axum::routing::post(route_join_room::<S>))
-        .route("/_matrix/client/r0/join/{p0}", axum::routing::post(route_join_room::<S>))
-        .route("/_matrix/client/r0/login", axum::routing::post(route_login::<S>))
-        .route("/_matrix/client/r0/register", axum::routing::post(route_register::<S>))
-        .route("/_matrix/client/r0/rooms/{p0}/ban", axum::routing::post(route_ban::<S>))
+        .route("/_matrix/client/r0/join/", axum::routing::post(call_join_room::<S>))
+        .route("/_matrix/client/r0/join/{p0}", axum::routing::post(call_join_room::<S>))
+        .route("/_matrix/client/r0/login", axum::routing::post(call_login::<S>))
+        .route("/_matrix/client/r0/register", axum::routing::post(call_register::<S>))
+        .route("/_matrix/client/r0/rooms/{p0}/ban", axum::routing::post(call_ban::<S>))
         .route(
             "/_matrix/client/r0/rooms/{p0}/forget",
-            axum::routing::post(route_forget_room::<S>),
+            axum::routing::post(call_forget_room::<S>),
         )
         .route(
             "/_matrix/client/r0/rooms/{p0}/invite",
@@ -525,400 +524,94 @@ pub fn routes<S: Service>() -> axum::Router<Arc<S>> {
         )
         .route(
             "/_matrix/client/r0/rooms/{p0}/join",
-            axum::routing::post(route_join_room_by_id::<S>),
+            axum::routing::post(call_join_room_by_id::<S>),
         )
         .route(
             "/_matrix/client/r0/rooms/{p0}/joined_members",
-            axum::routing::get(route_get_joined_members_by_room::<S>),
+            axum::routing::get(call_get_joined_members_by_room::<S>),
         )
-        .route(
-            "/_matrix/client/r0/rooms/{p0}/kick",
-            axum::routing::post(route_kick::<S>),
-        )
+        .route("/_matrix/client/r0/rooms/{p0}/kick", axum::routing::post(call_kick::<S>))
         .route(
             "/_matrix/client/r0/rooms/{p0}/leave",
-            axum::routing::post(route_leave_room::<S>),
+            axum::routing::post(call_leave_room::<S>),
         )
         .route(
             "/_matrix/client/r0/rooms/{p0}/members",
-            axum::routing::get(route_get_members_by_room::<S>),
+            axum::routing::get(call_get_members_by_room::<S>),
         )
         .route(
             "/_matrix/client/r0/rooms/{p0}/messages",
-            axum::routing::get(route_get_room_events::<S>),
+            axum::routing::get(call_get_room_events::<S>),
         )
         .route(
             "/_matrix/client/r0/rooms/{p0}/send/{p1}/",
-            axum::routing::put(route_send_message::<S>),
+            axum::routing::put(call_send_message::<S>),
         )
         .route(
             "/_matrix/client/r0/rooms/{p0}/send/{p1}/{p2}",
-            axum::routing::put(route_send_message::<S>),
+            axum::routing::put(call_send_message::<S>),
         )
         .route(
             "/_matrix/client/r0/rooms/{p0}/state",
-            axum::routing::get(route_get_room_state::<S>),
+            axum::routing::get(call_get_room_state::<S>),
         )
         .route(
             "/_matrix/client/r0/rooms/{p0}/state/{p1}/",
-            axum::routing::get(route_get_room_state_with_key::<S>)
-                .put(route_set_room_state_with_key::<S>),
+            axum::routing::get(call_get_room_state_with_key::<S>)
+                .put(call_set_room_state_with_key::<S>),
         )
         .route(
             "/_matrix/client/r0/rooms/{p0}/state/{p1}/{p2}",
-            axum::routing::get(route_get_room_state_with_key::<S>)
-                .put(route_set_room_state_with_key::<S>),
+            axum::routing::get(call_get_room_state_with_key::<S>)
+                .put(call_set_room_state_with_key::<S>),
         )
         .route(
             "/_matrix/client/r0/rooms/{p0}/unban",
-            axum::routing::post(route_unban::<S>),
+            axum::routing::post(call_unban::<S>),
         )
-        .route("/_matrix/client/r0/sync", axum::routing::get(route_sync::<S>))
-        .route("/_matrix/client/versions", axum::routing::get(route_get_versions::<S>))
-}
-
-fn respond(result: Result<Response, MatrixError>) -> Response {
-    result.unwrap_or_else(IntoResponse::into_response)
-}
-
-async fn route_get_token_owner<S: Service>(
-    State(service): State<Arc<S>>,
-    request: Request,
-) -> Response {
-    let request = match RequestParts::read(Vec::new(), request).await {
-        Ok(request) => request,
-        Err(error) => return error.into_response(),
-    };
-    respond(call_get_token_owner(service.as_ref(), request).await)
-}
-
-async fn route_create_room<S: Service>(
-    State(service): State<Arc<S>>,
-    request: Request,
-) -> Response {
-    let request = match RequestParts::read(Vec::new(), request).await {
-        Ok(request) => request,
-        Err(error) => return error.into_response(),
-    };
-    respond(call_create_room(service.as_ref(), request).await)
-}
-
-async fn route_join_room<S: Service>(
-    State(service): State<Arc<S>>,
-    path: Result<Path<Vec<(String, String)>>, PathRejection>,
-    request: Request,
-) -> Response {
-    let path = match path_params(path, &["roomIdOrAlias"]) {
-        Ok(path) => path,
-        Err(error) => return error.into_response(),
-    };
-    let request = match RequestParts::read(path, request).await {
-        Ok(request) => request,
-        Err(error) => return error.into_response(),
-    };
-    respond(call_join_room(service.as_ref(), request).await)
-}
-
-async fn route_login<S: Service>(
-    State(service): State<Arc<S>>,
-    request: Request,
-) -> Response {
-    let request = match RequestParts::read(Vec::new(), request).await {
-        Ok(request) => request,
-        Err(error) => return error.into_response(),
-    };
-    respond(call_login(service.as_ref(), request).await)
-}
-
-async fn route_register<S: Service>(
-    State(service): State<Arc<S>>,
-    request: Request,
-) -> Response {
-    let request = match RequestParts::read(Vec::new(), request).await {
-        Ok(request) => request,
-        Err(error) => return error.into_response(),
-    };
-    respond(call_register(service.as_ref(), request).await)
-}
-
-async fn route_ban<S: Service>(
-    State(service): State<Arc<S>>,
-    path: Result<Path<Vec<(String, String)>>, PathRejection>,
-    request: Request,
-) -> Response {
-    let path = match path_params(path, &["roomId"]) {
-        Ok(path) => path,
-        Err(error) => return error.into_response(),
-    };
-    let request = match RequestParts::read(path, request).await {
-        Ok(request) => request,
-        Err(error) => return error.into_response(),
-    };
-    respond(call_ban(service.as_ref(), request).await)
-}
-
-async fn route_forget_room<S: Service>(
-    State(service): State<Arc<S>>,
-    path: Result<Path<Vec<(String, String)>>, PathRejection>,
-    request: Request,
-) -> Response {
-    let path = match path_params(path, &["roomId"]) {
-        Ok(path) => path,
-        Err(error) => return error.into_response(),
-    };
-    let request = match RequestParts::read(path, request).await {
-        Ok(request) => request,
-        Err(error) => return error.into_response(),
-    };
-    respond(call_forget_room(service.as_ref(), request).await)
+        .route("/_matrix/client/r0/sync", axum::routing::get(call_sync::<S>))
+        .route("/_matrix/client/versions", axum::routing::get(call_get_versions::<S>))
 }
 
 async fn route_invite_user_or_invite_by_3pid<S: Service>(
-    State(service): State<Arc<S>>,
-    path: Result<Path<Vec<(String, String)>>, PathRejection>,
-    request: Request,
-) -> Response {
-    let path = match path_params(path, &["roomId"]) {
-        Ok(path) => path,
-        Err(error) => return error.into_response(),
-    };
-    let request = match RequestParts::read(path, request).await {
-        Ok(request) => request,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-        if request.has_body_fields(&["user_id"]) {
-            call_invite_user(service.as_ref(), request).await
-        } else if request.has_body_fields(&["id_server", "medium", "address"]) {
-            call_invite_by_3pid(service.as_ref(), request).await
-        } else {
-            call_invite_user(service.as_ref(), request).await
-        },
-    )
-}
-
-async fn route_join_room_by_id<S: Service>(
-    State(service): State<Arc<S>>,
-    path: Result<Path<Vec<(String, String)>>, PathRejection>,
-    request: Request,
-) -> Response {
-    let path = match path_params(path, &["roomId"]) {
-        Ok(path) => path,
-        Err(error) => return error.into_response(),
-    };
-    let request = match RequestParts::read(path, request).await {
-        Ok(request) => request,
-        Err(error) => return error.into_response(),
-    };
-    respond(call_join_room_by_id(service.as_ref(), request).await)
-}
-
-async fn route_get_joined_members_by_room<S: Service>(
-    State(service): State<Arc<S>>,
-    path: Result<Path<Vec<(String, String)>>, PathRejection>,
-    request: Request,
-) -> Response {
-    let path = match path_params(path, &["roomId"]) {
-        Ok(path) => path,
-        Err(error) => return error.into_response(),
-    };
-    let request = match RequestParts::read(path, request).await {
-        Ok(request) => request,
-        Err(error) => return error.into_response(),
-    };
-    respond(call_get_joined_members_by_room(service.as_ref(), request).await)
-}
-
-async fn route_kick<S: Service>(
-    State(service): State<Arc<S>>,
-    path: Result<Path<Vec<(String, String)>>, PathRejection>,
-    request: Request,
-) -> Response {
-    let path = match path_params(path, &["roomId"]) {
-        Ok(path) => path,
-        Err(error) => return error.into_response(),
-    };
-    let request = match RequestParts::read(path, request).await {
-        Ok(request) => request,
-        Err(error) => return error.into_response(),
-    };
-    respond(call_kick(service.as_ref(), request).await)
-}
-
-async fn route_leave_room<S: Service>(
-    State(service): State<Arc<S>>,
-    path: Result<Path<Vec<(String, String)>>, PathRejection>,
-    request: Request,
-) -> Response {
-    let path = match path_params(path, &["roomId"]) {
-        Ok(path) => path,
-        Err(error) => return error.into_response(),
-    };
-    let request = match RequestParts::read(path, request).await {
-        Ok(request) => request,
-        Err(error) => return error.into_response(),
-    };
-    respond(call_leave_room(service.as_ref(), request).await)
-}
-
-async fn route_get_members_by_room<S: Service>(
-    State(service): State<Arc<S>>,
-    path: Result<Path<Vec<(String, String)>>, PathRejection>,
-    request: Request,
-) -> Response {
-    let path = match path_params(path, &["roomId"]) {
-        Ok(path) => path,
-        Err(error) => return error.into_response(),
-    };
-    let request = match RequestParts::read(path, request).await {
-        Ok(request) => request,
-        Err(error) => return error.into_response(),
-    };
-    respond(call_get_members_by_room(service.as_ref(), request).await)
-}
-
-async fn route_get_room_events<S: Service>(
-    State(service): State<Arc<S>>,
-    path: Result<Path<Vec<(String, String)>>, PathRejection>,
-    request: Request,
-) -> Response {
-    let path = match path_params(path, &["roomId"]) {
-        Ok(path) => path,
-        Err(error) => return error.into_response(),
-    };
-    let request = match RequestParts::read(path, request).await {
-        Ok(request) => request,
-        Err(error) => return error.into_response(),
-    };
-    respond(call_get_room_events(service.as_ref(), request).await)
-}
-
-async fn route_send_message<S: Service>(
-    State(service): State<Arc<S>>,
-    path: Result<Path<Vec<(String, String)>>, PathRejection>,
-    request: Request,
-) -> Response {
-    let path = match path_params(path, &["roomId", "eventType", "txnId"]) {
-        Ok(path) => path,
-        Err(error) => return error.into_response(),
-    };
-    let request = match RequestParts::read(path, request).await {
-        Ok(request) => request,
-        Err(error) => return error.into_response(),
-    };
-    respond(call_send_message(service.as_ref(), request).await)
-}
-
-async fn route_get_room_state<S: Service>(
-    State(service): State<Arc<S>>,
-    path: Result<Path<Vec<(String, String)>>, PathRejection>,
-    request: Request,
-) -> Response {
-    let path = match path_params(path, &["roomId"]) {
-        Ok(path) => path,
-        Err(error) => return error.into_response(),
-    };
-    let request = match RequestParts::read(path, request).await {
-        Ok(request) => request,
-        Err(error) => return error.into_response(),
-    };
-    respond(call_get_room_state(service.as_ref(), request).await)
-}
-
-async fn route_get_room_state_with_key<S: Service>(
-    State(service): State<Arc<S>>,
-    path: Result<Path<Vec<(String, String)>>, PathRejection>,
-    request: Request,
-) -> Response {
-    let path = match path_params(path, &["roomId", "eventType", "stateKey"]) {
-        Ok(path) => path,
-        Err(error) => return error.into_response(),
-    };
-    let request = match RequestParts::read(path, request).await {
-        Ok(request) => request,
-        Err(error) => return error.into_response(),
-    };
-    respond(call_get_room_state_with_key(service.as_ref(), request).await)
-}
-
-async fn route_set_room_state_with_key<S: Service>(
-    State(service): State<Arc<S>>,
-    path: Result<Path<Vec<(String, String)>>, PathRejection>,
-    request: Request,
-) -> Response {
-    let path = match path_params(path, &["roomId", "eventType", "stateKey"]) {
-        Ok(path) => path,
-        Err(error) => return error.into_response(),
-    };
-    let request = match RequestParts::read(path, request).await {
-        Ok(request) => request,
-        Err(error) => return error.into_response(),
-    };
-    respond(call_set_room_state_with_key(service.as_ref(), request).await)
-}
-
-async fn route_unban<S: Service>(
-    State(service): State<Arc<S>>,
-    path: Result<Path<Vec<(String, String)>>, PathRejection>,
-    request: Request,
-) -> Response {
-    let path = match path_params(path, &["roomId"]) {
-        Ok(path) => path,
-        Err(error) => return error.into_response(),
-    };
-    let request = match RequestParts::read(path, request).await {
-        Ok(request) => request,
-        Err(error) => return error.into_response(),
-    };
-    respond(call_unban(service.as_ref(), request).await)
-}
-
-async fn route_sync<S: Service>(
-    State(service): State<Arc<S>>,
-    request: Request,
-) -> Response {
-    let request = match RequestParts::read(Vec::new(), request).await {
-        Ok(request) => request,
-        Err(error) => return error.into_response(),
-    };
-    respond(call_sync(service.as_ref(), request).await)
-}
-
-async fn route_get_versions<S: Service>(
-    State(service): State<Arc<S>>,
-    request: Request,
-) -> Response {
-    let request = match RequestParts::read(Vec::new(), request).await {
-        Ok(request) => request,
-        Err(error) => return error.into_response(),
-    };
-    respond(call_get_versions(service.as_ref(), request).await)
+    service: State<Arc<S>>,
+    request: RequestParts,
+) -> Result<Response, MatrixError> {
+    if request.has_body_fields(&["user_id"]) {
+        call_invite_user(service, request).await
+    } else if request.has_body_fields(&["id_server", "medium", "address"]) {
+        call_invite_by_3pid(service, request).await
+    } else {
+        call_invite_user(service, request).await
+    }
 }
 
 async fn call_ban<S: Service>(
-    service: &S,
+    State(service): State<Arc<S>>,
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
+    request.check_path(&["roomId"])?;
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
     let body = request.json_object(true, &[Rule::not_null(&["reason"])])?;
-    let response = Banning::ban(service, auth, room_id, body).await?;
+    let response = Banning::ban(service.as_ref(), auth, room_id, body).await?;
     Ok(json_response(200, &response))
 }
 
 async fn call_unban<S: Service>(
-    service: &S,
+    State(service): State<Arc<S>>,
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
+    request.check_path(&["roomId"])?;
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
     let body = request.json_object(true, &[Rule::not_null(&["reason"])])?;
-    let response = Banning::unban(service, auth, room_id, body).await?;
+    let response = Banning::unban(service.as_ref(), auth, room_id, body).await?;
     Ok(json_response(200, &response))
 }
 
 async fn call_create_room<S: Service>(
-    service: &S,
+    State(service): State<Arc<S>>,
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
@@ -940,94 +633,113 @@ async fn call_create_room<S: Service>(
                 Rule::not_null(&["is_direct"]),
             ],
         )?;
-    let response = CreateRoom::create_room(service, auth, body).await?;
+    let response = CreateRoom::create_room(service.as_ref(), auth, body).await?;
     Ok(json_response(200, &response))
 }
 
 async fn call_invite_user<S: Service>(
-    service: &S,
+    State(service): State<Arc<S>>,
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
+    request.check_path(&["roomId"])?;
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
     let body = request.json_object(true, &[Rule::not_null(&["reason"])])?;
-    let response = Inviting::invite_user(service, auth, room_id, body).await?;
+    let response = Inviting::invite_user(service.as_ref(), auth, room_id, body).await?;
     Ok(json_response(200, &response))
 }
 
 async fn call_join_room<S: Service>(
-    service: &S,
+    State(service): State<Arc<S>>,
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
+    request.check_path(&["roomIdOrAlias"])?;
     let auth = request.require_auth()?;
     let room_id_or_alias = request.path(0, "roomIdOrAlias")?;
     let query = types::JoinRoomQuery {
         server_name: request.query_all("server_name")?,
     };
     let body = request.json_object(false, &[Rule::not_null(&["reason"])])?;
-    let response = Joining::join_room(service, auth, room_id_or_alias, query, body)
+    let response = Joining::join_room(
+            service.as_ref(),
+            auth,
+            room_id_or_alias,
+            query,
+            body,
+        )
         .await?;
     Ok(json_response(200, &response))
 }
 
 async fn call_join_room_by_id<S: Service>(
-    service: &S,
+    State(service): State<Arc<S>>,
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
+    request.check_path(&["roomId"])?;
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
     let body = request.json_object(false, &[Rule::not_null(&["reason"])])?;
-    let response = Joining::join_room_by_id(service, auth, room_id, body).await?;
+    let response = Joining::join_room_by_id(service.as_ref(), auth, room_id, body)
+        .await?;
     Ok(json_response(200, &response))
 }
 
 async fn call_kick<S: Service>(
-    service: &S,
+    State(service): State<Arc<S>>,
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
+    request.check_path(&["roomId"])?;
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
     let body = request.json_object(true, &[Rule::not_null(&["reason"])])?;
-    let response = Kicking::kick(service, auth, room_id, body).await?;
+    let response = Kicking::kick(service.as_ref(), auth, room_id, body).await?;
     Ok(json_response(200, &response))
 }
 
 async fn call_forget_room<S: Service>(
-    service: &S,
+    State(service): State<Arc<S>>,
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
+    request.check_path(&["roomId"])?;
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
-    let response = Leaving::forget_room(service, auth, room_id).await?;
+    let response = Leaving::forget_room(service.as_ref(), auth, room_id).await?;
     Ok(json_response(200, &response))
 }
 
 async fn call_leave_room<S: Service>(
-    service: &S,
+    State(service): State<Arc<S>>,
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
+    request.check_path(&["roomId"])?;
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
     let body = request.json_object(false, &[Rule::not_null(&["reason"])])?;
-    let response = Leaving::leave_room(service, auth, room_id, body).await?;
+    let response = Leaving::leave_room(service.as_ref(), auth, room_id, body).await?;
     Ok(json_response(200, &response))
 }
 
 async fn call_get_joined_members_by_room<S: Service>(
-    service: &S,
+    State(service): State<Arc<S>>,
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
+    request.check_path(&["roomId"])?;
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
-    let response = ListMembers::get_joined_members_by_room(service, auth, room_id)
+    let response = ListMembers::get_joined_members_by_room(
+            service.as_ref(),
+            auth,
+            room_id,
+        )
         .await?;
     Ok(json_response(200, &response))
 }
 
 async fn call_get_members_by_room<S: Service>(
-    service: &S,
+    State(service): State<Arc<S>>,
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
+    request.check_path(&["roomId"])?;
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
     let query = types::GetMembersByRoomQuery {
@@ -1039,13 +751,18 @@ async fn call_get_members_by_room<S: Service>(
                 &["join", "invite", "knock", "leave", "ban"],
             )?,
     };
-    let response = ListMembers::get_members_by_room(service, auth, room_id, query)
+    let response = ListMembers::get_members_by_room(
+            service.as_ref(),
+            auth,
+            room_id,
+            query,
+        )
         .await?;
     Ok(json_response(200, &response))
 }
 
 async fn call_login<S: Service>(
-    service: &S,
+    State(service): State<Arc<S>>,
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
     let auth = request.auth();
@@ -1062,12 +779,12 @@ async fn call_login<S: Service>(
                 Rule::not_null(&["initial_device_display_name"]),
             ],
         )?;
-    let response = Login::login(service, auth, body).await?;
+    let response = Login::login(service.as_ref(), auth, body).await?;
     Ok(json_response(200, &response))
 }
 
 async fn call_register<S: Service>(
-    service: &S,
+    State(service): State<Arc<S>>,
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
     let auth = request.auth();
@@ -1087,14 +804,15 @@ async fn call_register<S: Service>(
                 Rule::not_null(&["auth", "session"]),
             ],
         )?;
-    let response = Registration::register(service, auth, query, body).await?;
+    let response = Registration::register(service.as_ref(), auth, query, body).await?;
     Ok(json_response(200, &response))
 }
 
 async fn call_get_room_events<S: Service>(
-    service: &S,
+    State(service): State<Arc<S>>,
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
+    request.check_path(&["roomId"])?;
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
     let query = types::GetRoomEventsQuery {
@@ -1105,14 +823,16 @@ async fn call_get_room_events<S: Service>(
             .ok_or_else(|| MatrixError::missing_param("dir"))?,
         limit: request.query("limit")?,
     };
-    let response = RoomMessages::get_room_events(service, auth, room_id, query).await?;
+    let response = RoomMessages::get_room_events(service.as_ref(), auth, room_id, query)
+        .await?;
     Ok(json_response(200, &response))
 }
 
 async fn call_send_message<S: Service>(
-    service: &S,
+    State(service): State<Arc<S>>,
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
+    request.check_path(&["roomId", "eventType", "txnId"])?;
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
     let event_type = request.path(1, "eventType")?;
@@ -1121,30 +841,33 @@ async fn call_send_message<S: Service>(
         event_type,
         serde_json::Value::Object(request.json_object(true, &[])?),
     );
-    let response = RoomSend::send_message(service, auth, room_id, txn_id, body).await?;
+    let response = RoomSend::send_message(service.as_ref(), auth, room_id, txn_id, body)
+        .await?;
     Ok(json_response(200, &response))
 }
 
 async fn call_get_room_state<S: Service>(
-    service: &S,
+    State(service): State<Arc<S>>,
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
+    request.check_path(&["roomId"])?;
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
-    let response = RoomState::get_room_state(service, auth, room_id).await?;
+    let response = RoomState::get_room_state(service.as_ref(), auth, room_id).await?;
     Ok(json_response(200, &response))
 }
 
 async fn call_get_room_state_with_key<S: Service>(
-    service: &S,
+    State(service): State<Arc<S>>,
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
+    request.check_path(&["roomId", "eventType", "stateKey"])?;
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
     let event_type = request.path(1, "eventType")?;
     let state_key = request.path(2, "stateKey")?;
     let response = RoomState::get_room_state_with_key(
-            service,
+            service.as_ref(),
             auth,
             room_id,
             event_type,
@@ -1155,9 +878,10 @@ async fn call_get_room_state_with_key<S: Service>(
 }
 
 async fn call_set_room_state_with_key<S: Service>(
-    service: &S,
+    State(service): State<Arc<S>>,
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
+    request.check_path(&["roomId", "eventType", "stateKey"])?;
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
     let event_type = request.path(1, "eventType")?;
@@ -1167,7 +891,7 @@ async fn call_set_room_state_with_key<S: Service>(
         serde_json::Value::Object(request.json_object(true, &[])?),
     );
     let response = RoomState::set_room_state_with_key(
-            service,
+            service.as_ref(),
             auth,
             room_id,
             state_key,
@@ -1178,7 +902,7 @@ async fn call_set_room_state_with_key<S: Service>(
 }
 
 async fn call_sync<S: Service>(
-    service: &S,
+    State(service): State<Arc<S>>,
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
@@ -1188,14 +912,15 @@ async fn call_sync<S: Service>(
         full_state: request.query("full_state")?,
         filter: request.query("filter")?,
     };
-    let response = Syncing::sync(service, auth, query).await?;
+    let response = Syncing::sync(service.as_ref(), auth, query).await?;
     Ok(json_response(200, &response))
 }
 
 async fn call_invite_by_3pid<S: Service>(
-    service: &S,
+    State(service): State<Arc<S>>,
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
+    request.check_path(&["roomId"])?;
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
     let body = request
@@ -1206,26 +931,31 @@ async fn call_invite_by_3pid<S: Service>(
                 Rule::one_of(&["medium"], &["email", "msisdn"]),
             ],
         )?;
-    let response = ThirdPartyMembership::invite_by_3pid(service, auth, room_id, body)
+    let response = ThirdPartyMembership::invite_by_3pid(
+            service.as_ref(),
+            auth,
+            room_id,
+            body,
+        )
         .await?;
     Ok(json_response(200, &response))
 }
 
 async fn call_get_versions<S: Service>(
-    service: &S,
+    State(service): State<Arc<S>>,
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
     let auth = request.auth();
-    let response = Versions::get_versions(service, auth).await?;
+    let response = Versions::get_versions(service.as_ref(), auth).await?;
     Ok(json_response(200, &response))
 }
 
 async fn call_get_token_owner<S: Service>(
-    service: &S,
+    State(service): State<Arc<S>>,
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
-    let response = Whoami::get_token_owner(service, auth).await?;
+    let response = Whoami::get_token_owner(service.as_ref(), auth).await?;
     Ok(json_response(200, &response))
 }
 

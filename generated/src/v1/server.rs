@@ -3,11 +3,10 @@
 //! The server side: implement the traits, then serve them with [`router`].
 
 use std::sync::Arc;
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, Request, State};
-use axum::response::{IntoResponse, Response};
+use axum::extract::State;
+use axum::response::Response;
 use super::types;
-use crate::runtime::server::{finish, RequestParts, path_params, Rule, json_response};
+use crate::runtime::server::{finish, RequestParts, Rule, json_response};
 use crate::runtime::{Auth, MatrixError};
 
 /// The operations of `v1/create_room.yaml`. Each method answers 404 `M_UNRECOGNIZED` until implemented.
@@ -138,20 +137,17 @@ pub fn routes<S: Service>() -> axum::Router<Arc<S>> {
     axum::Router::new()
         .route(
             "/_matrix/client/api/v1/createRoom",
-            axum::routing::post(route_post_create_room::<S>),
+            axum::routing::post(call_post_create_room::<S>),
         )
         .route(
             "/_matrix/client/api/v1/join/",
-            axum::routing::post(route_post_matrix_client_api_v1_rooms_roomid_join::<S>),
+            axum::routing::post(call_post_matrix_client_api_v1_rooms_roomid_join::<S>),
         )
         .route(
             "/_matrix/client/api/v1/join/{p0}",
-            axum::routing::post(route_post_matrix_client_api_v1_rooms_roomid_join::<S>),
+            axum::routing::post(call_post_matrix_client_api_v1_rooms_roomid_join::<S>),
         )
-        .route(
-            "/_matrix/client/api/v1/login",
-            axum::routing::post(route_post_login::<S>),
-        )
+        .route("/_matrix/client/api/v1/login", axum::routing::post(call_post_login::<S>))
         .route(
             "/_matrix/client/api/v1/rooms/{p0}/invite",
             axum::routing::post(
@@ -162,106 +158,28 @@ pub fn routes<S: Service>() -> axum::Router<Arc<S>> {
         )
         .route(
             "/_matrix/client/api/v1/rooms/{p0}/join",
-            axum::routing::post(route_post_matrix_client_api_v1_rooms_roomid_join::<S>),
+            axum::routing::post(call_post_matrix_client_api_v1_rooms_roomid_join::<S>),
         )
         .route(
             "/_matrix/client/api/v1/rooms/{p0}/leave",
-            axum::routing::post(route_post_rooms_room_id_leave::<S>),
+            axum::routing::post(call_post_rooms_room_id_leave::<S>),
         )
-}
-
-fn respond(result: Result<Response, MatrixError>) -> Response {
-    result.unwrap_or_else(IntoResponse::into_response)
-}
-
-async fn route_post_create_room<S: Service>(
-    State(service): State<Arc<S>>,
-    request: Request,
-) -> Response {
-    let request = match RequestParts::read(Vec::new(), request).await {
-        Ok(request) => request,
-        Err(error) => return error.into_response(),
-    };
-    respond(call_post_create_room(service.as_ref(), request).await)
-}
-
-async fn route_post_login<S: Service>(
-    State(service): State<Arc<S>>,
-    request: Request,
-) -> Response {
-    let request = match RequestParts::read(Vec::new(), request).await {
-        Ok(request) => request,
-        Err(error) => return error.into_response(),
-    };
-    respond(call_post_login(service.as_ref(), request).await)
 }
 
 async fn route_post_rooms_room_id_invite_membership_or_post_rooms_room_id_invite_third_party_membership<
     S: Service,
->(
-    State(service): State<Arc<S>>,
-    path: Result<Path<Vec<(String, String)>>, PathRejection>,
-    request: Request,
-) -> Response {
-    let path = match path_params(path, &["roomId"]) {
-        Ok(path) => path,
-        Err(error) => return error.into_response(),
-    };
-    let request = match RequestParts::read(path, request).await {
-        Ok(request) => request,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-        if request.has_body_fields(&["user_id"]) {
-            call_post_rooms_room_id_invite_membership(service.as_ref(), request).await
-        } else if request.has_body_fields(&["id_server", "medium", "address"]) {
-            call_post_rooms_room_id_invite_third_party_membership(
-                    service.as_ref(),
-                    request,
-                )
-                .await
-        } else {
-            call_post_rooms_room_id_invite_membership(service.as_ref(), request).await
-        },
-    )
-}
-
-async fn route_post_matrix_client_api_v1_rooms_roomid_join<S: Service>(
-    State(service): State<Arc<S>>,
-    path: Result<Path<Vec<(String, String)>>, PathRejection>,
-    request: Request,
-) -> Response {
-    let path = match path_params(path, &["roomId"]) {
-        Ok(path) => path,
-        Err(error) => return error.into_response(),
-    };
-    let request = match RequestParts::read(path, request).await {
-        Ok(request) => request,
-        Err(error) => return error.into_response(),
-    };
-    respond(
-        call_post_matrix_client_api_v1_rooms_roomid_join(service.as_ref(), request).await,
-    )
-}
-
-async fn route_post_rooms_room_id_leave<S: Service>(
-    State(service): State<Arc<S>>,
-    path: Result<Path<Vec<(String, String)>>, PathRejection>,
-    request: Request,
-) -> Response {
-    let path = match path_params(path, &["roomId"]) {
-        Ok(path) => path,
-        Err(error) => return error.into_response(),
-    };
-    let request = match RequestParts::read(path, request).await {
-        Ok(request) => request,
-        Err(error) => return error.into_response(),
-    };
-    respond(call_post_rooms_room_id_leave(service.as_ref(), request).await)
+>(service: State<Arc<S>>, request: RequestParts) -> Result<Response, MatrixError> {
+    if request.has_body_fields(&["user_id"]) {
+        call_post_rooms_room_id_invite_membership(service, request).await
+    } else if request.has_body_fields(&["id_server", "medium", "address"]) {
+        call_post_rooms_room_id_invite_third_party_membership(service, request).await
+    } else {
+        call_post_rooms_room_id_invite_membership(service, request).await
+    }
 }
 
 async fn call_post_create_room<S: Service>(
-    service: &S,
+    State(service): State<Arc<S>>,
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
     let auth = request.require_auth()?;
@@ -277,29 +195,30 @@ async fn call_post_create_room<S: Service>(
                 Rule::not_null(&["invite"]),
             ],
         )?;
-    let response = CreateRoom::post_create_room(service, auth, body).await?;
+    let response = CreateRoom::post_create_room(service.as_ref(), auth, body).await?;
     Ok(json_response(200, &response))
 }
 
 async fn call_post_login<S: Service>(
-    service: &S,
+    State(service): State<Arc<S>>,
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
     let auth = request.auth();
     let body = request.json_object(true, &[])?;
-    let response = Login::post_login(service, auth, body).await?;
+    let response = Login::post_login(service.as_ref(), auth, body).await?;
     Ok(json_response(200, &response))
 }
 
 async fn call_post_rooms_room_id_invite_membership<S: Service>(
-    service: &S,
+    State(service): State<Arc<S>>,
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
+    request.check_path(&["roomId"])?;
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
     let body = request.json_object(true, &[])?;
     let response = Membership::post_rooms_room_id_invite_membership(
-            service,
+            service.as_ref(),
             auth,
             room_id,
             body,
@@ -309,14 +228,15 @@ async fn call_post_rooms_room_id_invite_membership<S: Service>(
 }
 
 async fn call_post_matrix_client_api_v1_rooms_roomid_join<S: Service>(
-    service: &S,
+    State(service): State<Arc<S>>,
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
+    request.check_path(&["roomId"])?;
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
     let body = request.json_object(false, &[])?;
     let response = Membership::post_matrix_client_api_v1_rooms_roomid_join(
-            service,
+            service.as_ref(),
             auth,
             room_id,
             body,
@@ -326,26 +246,33 @@ async fn call_post_matrix_client_api_v1_rooms_roomid_join<S: Service>(
 }
 
 async fn call_post_rooms_room_id_leave<S: Service>(
-    service: &S,
+    State(service): State<Arc<S>>,
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
+    request.check_path(&["roomId"])?;
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
     let body = request.json_object(false, &[])?;
-    let response = Membership::post_rooms_room_id_leave(service, auth, room_id, body)
+    let response = Membership::post_rooms_room_id_leave(
+            service.as_ref(),
+            auth,
+            room_id,
+            body,
+        )
         .await?;
     Ok(json_response(200, &response))
 }
 
 async fn call_post_rooms_room_id_invite_third_party_membership<S: Service>(
-    service: &S,
+    State(service): State<Arc<S>>,
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
+    request.check_path(&["roomId"])?;
     let auth = request.require_auth()?;
     let room_id = request.path(0, "roomId")?;
     let body = request.json_object(true, &[])?;
     let response = ThirdPartyMembership::post_rooms_room_id_invite_third_party_membership(
-            service,
+            service.as_ref(),
             auth,
             room_id,
             body,

@@ -73,10 +73,6 @@ pub fn emit(api: &ApiIr) -> TokenStream {
             axum::Router::new() #(#registrations)*
         }
 
-        fn respond(result: Result<Response, MatrixError>) -> Response {
-            result.unwrap_or_else(IntoResponse::into_response)
-        }
-
         #(#handlers)*
         #(#callers)*
 
@@ -110,15 +106,11 @@ fn imports(api: &ApiIr) -> TokenStream {
         ResponseType::Single { headers, .. } => headers.is_some(),
         ResponseType::Enum { variants, .. } => variants.iter().any(|v| v.headers.is_some()),
     });
-    let has_path = ops.iter().any(|op| op.path.contains('{'));
     let has_rules = ops
         .iter()
         .filter_map(|op| op.body.as_ref())
         .any(|body| !body.binary && !body_rules(&body.ty, &api.types).is_empty());
     let mut helpers = vec![quote!(finish), quote!(RequestParts)];
-    if has_path {
-        helpers.push(quote!(path_params));
-    }
     if has_rules {
         helpers.push(quote!(Rule));
     }
@@ -137,12 +129,6 @@ fn imports(api: &ApiIr) -> TokenStream {
     {
         helpers.push(quote!(json_response));
     }
-    let path = has_path.then(|| quote!(Path,));
-    let rejection = has_path.then(|| {
-        quote!(
-            use axum::extract::rejection::PathRejection;
-        )
-    });
     let auth = (!ops.is_empty()).then(|| quote!(Auth,));
     let types = api.operations_use_types().then(|| {
         quote!(
@@ -150,9 +136,8 @@ fn imports(api: &ApiIr) -> TokenStream {
         )
     });
     quote! {
-        #rejection
-        use axum::extract::{#path Request, State};
-        use axum::response::{IntoResponse, Response};
+        use axum::extract::State;
+        use axum::response::Response;
 
         #types
         use crate::runtime::server::{#(#helpers),*};
@@ -229,7 +214,9 @@ pub(crate) fn bare_name(fn_name: &str) -> &str {
     fn_name.trim_start_matches("r#")
 }
 
-/// Reads one operation's inputs from a request, calls the trait, writes the response.
+/// The axum handler of one operation (routes shared by several operations
+/// dispatch to it): reads the operation's inputs from the request, calls the
+/// trait, writes the response.
 fn caller(op: &OperationIr, trait_name: &str, types: &BTreeMap<String, TypeDef>) -> TokenStream {
     let name = caller_name(op);
     let method = ident(&op.fn_name);
@@ -238,6 +225,10 @@ fn caller(op: &OperationIr, trait_name: &str, types: &BTreeMap<String, TypeDef>)
         Auth::None | Auth::Optional { .. } => quote!(let auth = request.auth();),
         Auth::Required { .. } => quote!(let auth = request.require_auth()?;),
     };
+    let check_path = (!op.path_params.is_empty()).then(|| {
+        let names = op.path_params.iter().map(|p| &p.wire);
+        quote!(request.check_path(&[#(#names),*])?;)
+    });
     let path = op.path_params.iter().enumerate().map(|(i, p)| {
         let i = Literal::usize_unsuffixed(i);
         let field = ident(&p.ident);
@@ -259,11 +250,15 @@ fn caller(op: &OperationIr, trait_name: &str, types: &BTreeMap<String, TypeDef>)
         .map(|(name, _)| name)
         .collect();
     let allow_deprecated = op.deprecated.then(|| quote!(#[allow(deprecated)]));
-    let call = quote!(#trait_name::#method(service, #(#args),*).await?);
+    let call = quote!(#trait_name::#method(service.as_ref(), #(#args),*).await?);
     let (call, respond) = call_and_respond(op, call);
     quote! {
         #allow_deprecated
-        async fn #name<S: Service>(service: &S, request: RequestParts) -> Result<Response, MatrixError> {
+        async fn #name<S: Service>(
+            State(service): State<Arc<S>>,
+            request: RequestParts,
+        ) -> Result<Response, MatrixError> {
+            #check_path
             #auth
             #(#path)*
             #query

@@ -47,18 +47,16 @@ pub fn routes(api: &ApiIr) -> (Vec<TokenStream>, Vec<TokenStream>) {
     // Path (as axum sees it) -> method -> handler.
     let mut registrations: BTreeMap<String, BTreeMap<String, proc_macro2::Ident>> = BTreeMap::new();
     for ((path, method), ops) in &by_route {
-        let handler = format_ident!(
-            "route_{}",
-            match ops.as_slice() {
-                [one] => bare_name(&one.fn_name).to_owned(),
-                several => several
-                    .iter()
-                    .map(|o| bare_name(&o.fn_name))
-                    .collect::<Vec<_>>()
-                    .join("_or_"),
+        // An operation alone on its route is its own handler.
+        let handler = match ops.as_slice() {
+            [one] => caller_name(one),
+            several => {
+                let names: Vec<&str> = several.iter().map(|o| bare_name(&o.fn_name)).collect();
+                let handler = format_ident!("route_{}", names.join("_or_"));
+                handlers.push(dispatcher(&handler, several));
+                handler
             }
-        );
-        handlers.push(handler_fn(&handler, path, ops));
+        };
         let mut paths = vec![axum_path(path)];
         for op in ops {
             paths.extend(op.aliases.iter().map(|a| axum_path(a)));
@@ -105,52 +103,27 @@ pub fn routes(api: &ApiIr) -> (Vec<TokenStream>, Vec<TokenStream>) {
     (handlers, registrations)
 }
 
-/// The axum handler of one route: reads the path parameters and the request,
-/// then calls the operation the request is for.
-fn handler_fn(handler: &proc_macro2::Ident, path: &str, ops: &[&OperationIr]) -> TokenStream {
-    let has_params = path.contains('{');
-    let path_arg = if has_params {
-        quote!(path: Result<Path<Vec<(String, String)>>, PathRejection>,)
-    } else {
-        quote!()
-    };
-    let names = ops[0].path_params.iter().map(|p| &p.wire);
-    let path_value = if has_params {
-        quote!(path)
-    } else {
-        quote!(Vec::new())
-    };
-    let read_path = has_params.then(|| {
-        quote! {
-            let path = match path_params(path, &[#(#names),*]) {
-                Ok(path) => path,
-                Err(error) => return error.into_response(),
-            };
-        }
-    });
+/// The handler of a route several operations share: it hands the request
+/// to the one it is for.
+fn dispatcher(handler: &proc_macro2::Ident, ops: &[&OperationIr]) -> TokenStream {
     let call = dispatch(ops);
     quote! {
-        async fn #handler<S: Service>(State(service): State<Arc<S>>, #path_arg request: Request) -> Response {
-            #read_path
-            let request = match RequestParts::read(#path_value, request).await {
-                Ok(request) => request,
-                Err(error) => return error.into_response(),
-            };
-            respond(#call)
+        async fn #handler<S: Service>(
+            service: State<Arc<S>>,
+            request: RequestParts,
+        ) -> Result<Response, MatrixError> {
+            #call
         }
     }
 }
 
-/// The call for a route; several operations on one route are told apart by
+/// The call for a route several operations share: they are told apart by
 /// their discriminators, the fallback (or else the first) taking the rest.
 fn dispatch(ops: &[&OperationIr]) -> TokenStream {
     let call = |op: &OperationIr| {
         let caller = caller_name(op);
-        quote!(#caller(service.as_ref(), request).await)
+        quote!(#caller(service, request).await)
     };
-    if let [one] = ops {
-        return call(one);
-    }
     let mut branches = Vec::new();
     let mut fallback = None;
     for op in ops {
