@@ -429,62 +429,14 @@ pub enum RoomJoinRulesEventContentJoinRule {
     Other(String),
 }
 
-crate::runtime::object::string_enum!(RoomJoinRulesEventContentJoinRule);
-
-impl RoomJoinRulesEventContentJoinRule {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Public => "public",
-            Self::Knock => "knock",
-            Self::Invite => "invite",
-            Self::Private => "private",
-            Self::Restricted => "restricted",
-            Self::KnockRestricted => "knock_restricted",
-            Self::Other(value) => value,
-        }
-    }
-}
-
-impl From<String> for RoomJoinRulesEventContentJoinRule {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "public" => Self::Public,
-            "knock" => Self::Knock,
-            "invite" => Self::Invite,
-            "private" => Self::Private,
-            "restricted" => Self::Restricted,
-            "knock_restricted" => Self::KnockRestricted,
-            _ => Self::Other(value),
-        }
-    }
-}
-
-impl From<&str> for RoomJoinRulesEventContentJoinRule {
-    fn from(value: &str) -> Self {
-        Self::from(value.to_owned())
-    }
-}
-
-impl From<RoomJoinRulesEventContentJoinRule> for String {
-    fn from(value: RoomJoinRulesEventContentJoinRule) -> Self {
-        match value {
-            RoomJoinRulesEventContentJoinRule::Other(value) => value,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
-impl std::str::FromStr for RoomJoinRulesEventContentJoinRule {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for RoomJoinRulesEventContentJoinRule {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+crate::runtime::object::string_enum! {
+    RoomJoinRulesEventContentJoinRule {
+        Public = "public",
+        Knock = "knock",
+        Invite = "invite",
+        Private = "private",
+        Restricted = "restricted",
+        KnockRestricted = "knock_restricted",
     }
 }
 
@@ -544,60 +496,13 @@ pub enum RoomMemberEventContentMembership {
     Other(String),
 }
 
-crate::runtime::object::string_enum!(RoomMemberEventContentMembership);
-
-impl RoomMemberEventContentMembership {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Invite => "invite",
-            Self::Join => "join",
-            Self::Knock => "knock",
-            Self::Leave => "leave",
-            Self::Ban => "ban",
-            Self::Other(value) => value,
-        }
-    }
-}
-
-impl From<String> for RoomMemberEventContentMembership {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "invite" => Self::Invite,
-            "join" => Self::Join,
-            "knock" => Self::Knock,
-            "leave" => Self::Leave,
-            "ban" => Self::Ban,
-            _ => Self::Other(value),
-        }
-    }
-}
-
-impl From<&str> for RoomMemberEventContentMembership {
-    fn from(value: &str) -> Self {
-        Self::from(value.to_owned())
-    }
-}
-
-impl From<RoomMemberEventContentMembership> for String {
-    fn from(value: RoomMemberEventContentMembership) -> Self {
-        match value {
-            RoomMemberEventContentMembership::Other(value) => value,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
-impl std::str::FromStr for RoomMemberEventContentMembership {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for RoomMemberEventContentMembership {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+crate::runtime::object::string_enum! {
+    RoomMemberEventContentMembership {
+        Invite = "invite",
+        Join = "join",
+        Knock = "knock",
+        Leave = "leave",
+        Ban = "ban",
     }
 }
 

@@ -1,4 +1,5 @@
-//! How the generated structs and open enums are written to JSON and read back.
+//! How the generated structs and open enums are written to JSON and read
+//! back, and what an open enum does with its strings.
 //!
 //! `serde`'s derives would do, at a price paid on every build of this crate:
 //! a struct with a flattened field gets several hundred lines of generic
@@ -95,11 +96,61 @@ macro_rules! json_object {
 #[allow(unused_imports)]
 pub(crate) use json_object;
 
-/// `Serialize` and `Deserialize` for an open enum, as the string
-/// `as_str` gives and `From<String>` reads.
+/// What an open enum (its known values, then `Other(String)`) does with
+/// its wire strings: `as_str`, the conversions from and to `String`,
+/// `FromStr` and `Display`, and `Serialize` and `Deserialize` as a string.
+/// Each known variant is listed with its wire string.
 #[allow(unused_macros)]
 macro_rules! string_enum {
-    ($ty:ident) => {
+    ($ty:ident { $($variant:ident = $wire:literal,)* }) => {
+        impl $ty {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)*
+                    Self::Other(value) => value,
+                }
+            }
+        }
+
+        impl From<String> for $ty {
+            fn from(value: String) -> Self {
+                match value.as_str() {
+                    $($wire => Self::$variant,)*
+                    _ => Self::Other(value),
+                }
+            }
+        }
+
+        impl From<&str> for $ty {
+            fn from(value: &str) -> Self {
+                Self::from(value.to_owned())
+            }
+        }
+
+        impl From<$ty> for String {
+            fn from(value: $ty) -> Self {
+                match value {
+                    $ty::Other(value) => value,
+                    known => known.as_str().to_owned(),
+                }
+            }
+        }
+
+        impl std::str::FromStr for $ty {
+            type Err = std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
         impl serde::Serialize for $ty {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())

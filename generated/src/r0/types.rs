@@ -73,56 +73,11 @@ pub enum CreateRoomRequestPreset {
     Other(String),
 }
 
-crate::runtime::object::string_enum!(CreateRoomRequestPreset);
-
-impl CreateRoomRequestPreset {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PrivateChat => "private_chat",
-            Self::PublicChat => "public_chat",
-            Self::TrustedPrivateChat => "trusted_private_chat",
-            Self::Other(value) => value,
-        }
-    }
-}
-
-impl From<String> for CreateRoomRequestPreset {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "private_chat" => Self::PrivateChat,
-            "public_chat" => Self::PublicChat,
-            "trusted_private_chat" => Self::TrustedPrivateChat,
-            _ => Self::Other(value),
-        }
-    }
-}
-
-impl From<&str> for CreateRoomRequestPreset {
-    fn from(value: &str) -> Self {
-        Self::from(value.to_owned())
-    }
-}
-
-impl From<CreateRoomRequestPreset> for String {
-    fn from(value: CreateRoomRequestPreset) -> Self {
-        match value {
-            CreateRoomRequestPreset::Other(value) => value,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateRoomRequestPreset {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for CreateRoomRequestPreset {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+crate::runtime::object::string_enum! {
+    CreateRoomRequestPreset {
+        PrivateChat = "private_chat",
+        PublicChat = "public_chat",
+        TrustedPrivateChat = "trusted_private_chat",
     }
 }
 
@@ -137,54 +92,10 @@ pub enum CreateRoomRequestVisibility {
     Other(String),
 }
 
-crate::runtime::object::string_enum!(CreateRoomRequestVisibility);
-
-impl CreateRoomRequestVisibility {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Public => "public",
-            Self::Private => "private",
-            Self::Other(value) => value,
-        }
-    }
-}
-
-impl From<String> for CreateRoomRequestVisibility {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "public" => Self::Public,
-            "private" => Self::Private,
-            _ => Self::Other(value),
-        }
-    }
-}
-
-impl From<&str> for CreateRoomRequestVisibility {
-    fn from(value: &str) -> Self {
-        Self::from(value.to_owned())
-    }
-}
-
-impl From<CreateRoomRequestVisibility> for String {
-    fn from(value: CreateRoomRequestVisibility) -> Self {
-        match value {
-            CreateRoomRequestVisibility::Other(value) => value,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateRoomRequestVisibility {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for CreateRoomRequestVisibility {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+crate::runtime::object::string_enum! {
+    CreateRoomRequestVisibility {
+        Public = "public",
+        Private = "private",
     }
 }
 
@@ -332,60 +243,13 @@ pub enum GetMembersByRoomMembership {
     Other(String),
 }
 
-crate::runtime::object::string_enum!(GetMembersByRoomMembership);
-
-impl GetMembersByRoomMembership {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Join => "join",
-            Self::Invite => "invite",
-            Self::Knock => "knock",
-            Self::Leave => "leave",
-            Self::Ban => "ban",
-            Self::Other(value) => value,
-        }
-    }
-}
-
-impl From<String> for GetMembersByRoomMembership {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "join" => Self::Join,
-            "invite" => Self::Invite,
-            "knock" => Self::Knock,
-            "leave" => Self::Leave,
-            "ban" => Self::Ban,
-            _ => Self::Other(value),
-        }
-    }
-}
-
-impl From<&str> for GetMembersByRoomMembership {
-    fn from(value: &str) -> Self {
-        Self::from(value.to_owned())
-    }
-}
-
-impl From<GetMembersByRoomMembership> for String {
-    fn from(value: GetMembersByRoomMembership) -> Self {
-        match value {
-            GetMembersByRoomMembership::Other(value) => value,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
-impl std::str::FromStr for GetMembersByRoomMembership {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for GetMembersByRoomMembership {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+crate::runtime::object::string_enum! {
+    GetMembersByRoomMembership {
+        Join = "join",
+        Invite = "invite",
+        Knock = "knock",
+        Leave = "leave",
+        Ban = "ban",
     }
 }
 
@@ -414,54 +278,10 @@ pub enum GetRoomEventsDir {
     Other(String),
 }
 
-crate::runtime::object::string_enum!(GetRoomEventsDir);
-
-impl GetRoomEventsDir {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::B => "b",
-            Self::F => "f",
-            Self::Other(value) => value,
-        }
-    }
-}
-
-impl From<String> for GetRoomEventsDir {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "b" => Self::B,
-            "f" => Self::F,
-            _ => Self::Other(value),
-        }
-    }
-}
-
-impl From<&str> for GetRoomEventsDir {
-    fn from(value: &str) -> Self {
-        Self::from(value.to_owned())
-    }
-}
-
-impl From<GetRoomEventsDir> for String {
-    fn from(value: GetRoomEventsDir) -> Self {
-        match value {
-            GetRoomEventsDir::Other(value) => value,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
-impl std::str::FromStr for GetRoomEventsDir {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for GetRoomEventsDir {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+crate::runtime::object::string_enum! {
+    GetRoomEventsDir {
+        B = "b",
+        F = "f",
     }
 }
 
@@ -572,54 +392,10 @@ pub enum InviteBy3pidRequestMedium {
     Other(String),
 }
 
-crate::runtime::object::string_enum!(InviteBy3pidRequestMedium);
-
-impl InviteBy3pidRequestMedium {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Email => "email",
-            Self::Msisdn => "msisdn",
-            Self::Other(value) => value,
-        }
-    }
-}
-
-impl From<String> for InviteBy3pidRequestMedium {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "email" => Self::Email,
-            "msisdn" => Self::Msisdn,
-            _ => Self::Other(value),
-        }
-    }
-}
-
-impl From<&str> for InviteBy3pidRequestMedium {
-    fn from(value: &str) -> Self {
-        Self::from(value.to_owned())
-    }
-}
-
-impl From<InviteBy3pidRequestMedium> for String {
-    fn from(value: InviteBy3pidRequestMedium) -> Self {
-        match value {
-            InviteBy3pidRequestMedium::Other(value) => value,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
-impl std::str::FromStr for InviteBy3pidRequestMedium {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for InviteBy3pidRequestMedium {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+crate::runtime::object::string_enum! {
+    InviteBy3pidRequestMedium {
+        Email = "email",
+        Msisdn = "msisdn",
     }
 }
 
@@ -771,54 +547,10 @@ pub enum LoginRequestType {
     Other(String),
 }
 
-crate::runtime::object::string_enum!(LoginRequestType);
-
-impl LoginRequestType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MLoginPassword => "m.login.password",
-            Self::MLoginToken => "m.login.token",
-            Self::Other(value) => value,
-        }
-    }
-}
-
-impl From<String> for LoginRequestType {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "m.login.password" => Self::MLoginPassword,
-            "m.login.token" => Self::MLoginToken,
-            _ => Self::Other(value),
-        }
-    }
-}
-
-impl From<&str> for LoginRequestType {
-    fn from(value: &str) -> Self {
-        Self::from(value.to_owned())
-    }
-}
-
-impl From<LoginRequestType> for String {
-    fn from(value: LoginRequestType) -> Self {
-        match value {
-            LoginRequestType::Other(value) => value,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
-impl std::str::FromStr for LoginRequestType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for LoginRequestType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+crate::runtime::object::string_enum! {
+    LoginRequestType {
+        MLoginPassword = "m.login.password",
+        MLoginToken = "m.login.token",
     }
 }
 
@@ -906,60 +638,13 @@ pub enum MemberContentMembership {
     Other(String),
 }
 
-crate::runtime::object::string_enum!(MemberContentMembership);
-
-impl MemberContentMembership {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Invite => "invite",
-            Self::Join => "join",
-            Self::Knock => "knock",
-            Self::Leave => "leave",
-            Self::Ban => "ban",
-            Self::Other(value) => value,
-        }
-    }
-}
-
-impl From<String> for MemberContentMembership {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "invite" => Self::Invite,
-            "join" => Self::Join,
-            "knock" => Self::Knock,
-            "leave" => Self::Leave,
-            "ban" => Self::Ban,
-            _ => Self::Other(value),
-        }
-    }
-}
-
-impl From<&str> for MemberContentMembership {
-    fn from(value: &str) -> Self {
-        Self::from(value.to_owned())
-    }
-}
-
-impl From<MemberContentMembership> for String {
-    fn from(value: MemberContentMembership) -> Self {
-        match value {
-            MemberContentMembership::Other(value) => value,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
-impl std::str::FromStr for MemberContentMembership {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for MemberContentMembership {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+crate::runtime::object::string_enum! {
+    MemberContentMembership {
+        Invite = "invite",
+        Join = "join",
+        Knock = "knock",
+        Leave = "leave",
+        Ban = "ban",
     }
 }
 
@@ -1039,54 +724,10 @@ pub enum RegisterKind {
     Other(String),
 }
 
-crate::runtime::object::string_enum!(RegisterKind);
-
-impl RegisterKind {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Guest => "guest",
-            Self::Other(value) => value,
-        }
-    }
-}
-
-impl From<String> for RegisterKind {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "user" => Self::User,
-            "guest" => Self::Guest,
-            _ => Self::Other(value),
-        }
-    }
-}
-
-impl From<&str> for RegisterKind {
-    fn from(value: &str) -> Self {
-        Self::from(value.to_owned())
-    }
-}
-
-impl From<RegisterKind> for String {
-    fn from(value: RegisterKind) -> Self {
-        match value {
-            RegisterKind::Other(value) => value,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
-impl std::str::FromStr for RegisterKind {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for RegisterKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+crate::runtime::object::string_enum! {
+    RegisterKind {
+        User = "user",
+        Guest = "guest",
     }
 }
 

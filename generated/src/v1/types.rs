@@ -65,54 +65,10 @@ pub enum PostCreateRoomRequestVisibility {
     Other(String),
 }
 
-crate::runtime::object::string_enum!(PostCreateRoomRequestVisibility);
-
-impl PostCreateRoomRequestVisibility {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Public => "public",
-            Self::Private => "private",
-            Self::Other(value) => value,
-        }
-    }
-}
-
-impl From<String> for PostCreateRoomRequestVisibility {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "public" => Self::Public,
-            "private" => Self::Private,
-            _ => Self::Other(value),
-        }
-    }
-}
-
-impl From<&str> for PostCreateRoomRequestVisibility {
-    fn from(value: &str) -> Self {
-        Self::from(value.to_owned())
-    }
-}
-
-impl From<PostCreateRoomRequestVisibility> for String {
-    fn from(value: PostCreateRoomRequestVisibility) -> Self {
-        match value {
-            PostCreateRoomRequestVisibility::Other(value) => value,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
-impl std::str::FromStr for PostCreateRoomRequestVisibility {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for PostCreateRoomRequestVisibility {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+crate::runtime::object::string_enum! {
+    PostCreateRoomRequestVisibility {
+        Public = "public",
+        Private = "private",
     }
 }
 

@@ -1,7 +1,7 @@
 //! A file's tokens as formatted Rust: prettyplease for the code, with the
-//! doc blocks put back (`doc_table`) and the runtime's `json_object!` calls
-//! printed one field a line, which prettyplease, not knowing the macro's
-//! grammar, would run together.
+//! doc blocks put back (`doc_table`) and the runtime's `json_object!` and
+//! `string_enum!` calls printed one entry a line, which prettyplease, not
+//! knowing the macros' grammar, would run together.
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
@@ -30,11 +30,12 @@ pub fn render(header: &str, tokens: TokenStream, docs: &DocTable) -> Result<Stri
         while !input.is_empty() {
             let item: syn::Item = input.parse()?;
             match &item {
-                syn::Item::Macro(call) if call.ident.is_none() => match json_object_call(&call.mac)
-                {
-                    Some(text) => code.push_str(&text),
-                    None => code.push_str(&print(Vec::new(), vec![item])),
-                },
+                syn::Item::Macro(call) if call.ident.is_none() => {
+                    match runtime_macro_call(&call.mac) {
+                        Some(text) => code.push_str(&text),
+                        None => code.push_str(&print(Vec::new(), vec![item])),
+                    }
+                }
                 _ => code.push_str(&print(Vec::new(), vec![item])),
             }
         }
@@ -48,7 +49,8 @@ pub fn render(header: &str, tokens: TokenStream, docs: &DocTable) -> Result<Stri
     Ok(format!("{header}{}", separate_items(&docs.expand(&code))))
 }
 
-/// A call of the runtime's `json_object!`, one field a line:
+/// A call of the runtime's `json_object!` or `string_enum!`, one field or
+/// variant a line:
 ///
 /// ```text
 /// crate::runtime::object::json_object! {
@@ -61,7 +63,7 @@ pub fn render(header: &str, tokens: TokenStream, docs: &DocTable) -> Result<Stri
 /// ```
 ///
 /// `None` for any other macro or delimiter, or tokens of another shape.
-fn json_object_call(call: &syn::Macro) -> Option<String> {
+fn runtime_macro_call(call: &syn::Macro) -> Option<String> {
     let path: Vec<String> = call
         .path
         .segments
@@ -69,7 +71,8 @@ fn json_object_call(call: &syn::Macro) -> Option<String> {
         .map(|s| s.ident.to_string())
         .collect();
     let braces = matches!(call.delimiter, syn::MacroDelimiter::Brace(_));
-    if path != ["crate", "runtime", "object", "json_object"] || !braces {
+    let ours = ["json_object", "string_enum"].map(|name| ["crate", "runtime", "object", name]);
+    if !ours.iter().any(|ours| path == ours) || !braces {
         return None;
     }
     let mut tokens = call.tokens.clone().into_iter();

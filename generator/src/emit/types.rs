@@ -297,13 +297,9 @@ fn open_enum(name: &str, variants: &[(String, String)], doc: TokenStream) -> Tok
         let doc = format!(" `{wire}`");
         quote! { #[doc = #doc] #variant, }
     });
-    let to_str = variants.iter().map(|(variant, wire)| {
+    let wires = variants.iter().map(|(variant, wire)| {
         let variant = ident(variant);
-        quote! { Self::#variant => #wire, }
-    });
-    let from_str = variants.iter().map(|(variant, wire)| {
-        let variant = ident(variant);
-        quote! { #wire => Self::#variant, }
+        quote! { #variant = #wire, }
     });
     quote! {
         #doc
@@ -314,54 +310,8 @@ fn open_enum(name: &str, variants: &[(String, String)], doc: TokenStream) -> Tok
             Other(String),
         }
 
-        crate::runtime::object::string_enum!(#name);
-
-        impl #name {
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#to_str)*
-                    Self::Other(value) => value,
-                }
-            }
-        }
-
-        impl From<String> for #name {
-            fn from(value: String) -> Self {
-                match value.as_str() {
-                    #(#from_str)*
-                    _ => Self::Other(value),
-                }
-            }
-        }
-
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                Self::from(value.to_owned())
-            }
-        }
-
-        impl From<#name> for String {
-            fn from(value: #name) -> Self {
-                match value {
-                    #name::Other(value) => value,
-                    known => known.as_str().to_owned(),
-                }
-            }
-        }
-
-        impl std::str::FromStr for #name {
-            type Err = std::convert::Infallible;
-
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(Self::from(value))
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
+        crate::runtime::object::string_enum! {
+            #name { #(#wires)* }
         }
     }
 }
