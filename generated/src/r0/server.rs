@@ -24,10 +24,8 @@ pub trait Banning: Send + Sync + 'static {
     ) -> impl std::future::Future<
         Output = Result<serde_json::Map<String, serde_json::Value>, MatrixError>,
     > + Send {
-        async move {
-            let _ = (auth, room_id, body);
-            Err(MatrixError::unrecognized())
-        }
+        let _ = (auth, room_id, body);
+        std::future::ready(Err(MatrixError::unrecognized()))
     }
     /// Lift a ban.
     ///
@@ -42,10 +40,8 @@ pub trait Banning: Send + Sync + 'static {
     ) -> impl std::future::Future<
         Output = Result<serde_json::Map<String, serde_json::Value>, MatrixError>,
     > + Send {
-        async move {
-            let _ = (auth, room_id, body);
-            Err(MatrixError::unrecognized())
-        }
+        let _ = (auth, room_id, body);
+        std::future::ready(Err(MatrixError::unrecognized()))
     }
 }
 
@@ -65,10 +61,8 @@ pub trait CreateRoom: Send + Sync + 'static {
     ) -> impl std::future::Future<
         Output = Result<types::CreateRoomResponse, MatrixError>,
     > + Send {
-        async move {
-            let _ = (auth, body);
-            Err(MatrixError::unrecognized())
-        }
+        let _ = (auth, body);
+        std::future::ready(Err(MatrixError::unrecognized()))
     }
 }
 
@@ -85,10 +79,8 @@ pub trait Inviting: Send + Sync + 'static {
     ) -> impl std::future::Future<
         Output = Result<serde_json::Map<String, serde_json::Value>, MatrixError>,
     > + Send {
-        async move {
-            let _ = (auth, room_id, body);
-            Err(MatrixError::unrecognized())
-        }
+        let _ = (auth, room_id, body);
+        std::future::ready(Err(MatrixError::unrecognized()))
     }
 }
 
@@ -109,10 +101,8 @@ pub trait Joining: Send + Sync + 'static {
     ) -> impl std::future::Future<
         Output = Result<types::JoinedRoom, MatrixError>,
     > + Send {
-        async move {
-            let _ = (auth, room_id_or_alias, query, body);
-            Err(MatrixError::unrecognized())
-        }
+        let _ = (auth, room_id_or_alias, query, body);
+        std::future::ready(Err(MatrixError::unrecognized()))
     }
     /// Join a room by its id.
     ///
@@ -128,10 +118,8 @@ pub trait Joining: Send + Sync + 'static {
     ) -> impl std::future::Future<
         Output = Result<types::JoinedRoom, MatrixError>,
     > + Send {
-        async move {
-            let _ = (auth, room_id, body);
-            Err(MatrixError::unrecognized())
-        }
+        let _ = (auth, room_id, body);
+        std::future::ready(Err(MatrixError::unrecognized()))
     }
 }
 
@@ -150,10 +138,8 @@ pub trait Kicking: Send + Sync + 'static {
     ) -> impl std::future::Future<
         Output = Result<serde_json::Map<String, serde_json::Value>, MatrixError>,
     > + Send {
-        async move {
-            let _ = (auth, room_id, body);
-            Err(MatrixError::unrecognized())
-        }
+        let _ = (auth, room_id, body);
+        std::future::ready(Err(MatrixError::unrecognized()))
     }
 }
 
@@ -171,10 +157,8 @@ pub trait Leaving: Send + Sync + 'static {
     ) -> impl std::future::Future<
         Output = Result<serde_json::Map<String, serde_json::Value>, MatrixError>,
     > + Send {
-        async move {
-            let _ = (auth, room_id);
-            Err(MatrixError::unrecognized())
-        }
+        let _ = (auth, room_id);
+        std::future::ready(Err(MatrixError::unrecognized()))
     }
     /// Leave a room.
     ///
@@ -189,10 +173,8 @@ pub trait Leaving: Send + Sync + 'static {
     ) -> impl std::future::Future<
         Output = Result<serde_json::Map<String, serde_json::Value>, MatrixError>,
     > + Send {
-        async move {
-            let _ = (auth, room_id, body);
-            Err(MatrixError::unrecognized())
-        }
+        let _ = (auth, room_id, body);
+        std::future::ready(Err(MatrixError::unrecognized()))
     }
 }
 
@@ -208,10 +190,8 @@ pub trait ListMembers: Send + Sync + 'static {
     ) -> impl std::future::Future<
         Output = Result<types::GetJoinedMembersByRoomResponse, MatrixError>,
     > + Send {
-        async move {
-            let _ = (auth, room_id);
-            Err(MatrixError::unrecognized())
-        }
+        let _ = (auth, room_id);
+        std::future::ready(Err(MatrixError::unrecognized()))
     }
     /// The membership events of a room.
     ///
@@ -224,10 +204,8 @@ pub trait ListMembers: Send + Sync + 'static {
     ) -> impl std::future::Future<
         Output = Result<types::GetMembersByRoomResponse, MatrixError>,
     > + Send {
-        async move {
-            let _ = (auth, room_id, query);
-            Err(MatrixError::unrecognized())
-        }
+        let _ = (auth, room_id, query);
+        std::future::ready(Err(MatrixError::unrecognized()))
     }
 }
 
@@ -243,10 +221,8 @@ pub trait Login: Send + Sync + 'static {
     ) -> impl std::future::Future<
         Output = Result<types::LoginResponse, MatrixError>,
     > + Send {
-        async move {
-            let _ = (auth, body);
-            Err(MatrixError::unrecognized())
-        }
+        let _ = (auth, body);
+        std::future::ready(Err(MatrixError::unrecognized()))
     }
 }
 
@@ -267,10 +243,8 @@ pub trait Registration: Send + Sync + 'static {
     ) -> impl std::future::Future<
         Output = Result<types::RegisterResponse, MatrixError>,
     > + Send {
-        async move {
-            let _ = (auth, query, body);
-            Err(MatrixError::unrecognized())
-        }
+        let _ = (auth, query, body);
+        std::future::ready(Err(MatrixError::unrecognized()))
     }
 }
 
@@ -293,10 +267,8 @@ pub trait RoomMessages: Send + Sync + 'static {
     ) -> impl std::future::Future<
         Output = Result<types::RoomEventsPage, MatrixError>,
     > + Send {
-        async move {
-            let _ = (auth, room_id, query);
-            Err(MatrixError::unrecognized())
-        }
+        let _ = (auth, room_id, query);
+        std::future::ready(Err(MatrixError::unrecognized()))
     }
 }
 
@@ -323,10 +295,8 @@ pub trait RoomSend: Send + Sync + 'static {
     ) -> impl std::future::Future<
         Output = Result<types::EventIdResponse, MatrixError>,
     > + Send {
-        async move {
-            let _ = (auth, room_id, txn_id, body);
-            Err(MatrixError::unrecognized())
-        }
+        let _ = (auth, room_id, txn_id, body);
+        std::future::ready(Err(MatrixError::unrecognized()))
     }
 }
 
@@ -344,10 +314,8 @@ pub trait RoomState: Send + Sync + 'static {
     ) -> impl std::future::Future<
         Output = Result<Vec<crate::runtime::Lenient<types::StateEvent>>, MatrixError>,
     > + Send {
-        async move {
-            let _ = (auth, room_id);
-            Err(MatrixError::unrecognized())
-        }
+        let _ = (auth, room_id);
+        std::future::ready(Err(MatrixError::unrecognized()))
     }
     /// The content of one state event.
     ///
@@ -363,10 +331,8 @@ pub trait RoomState: Send + Sync + 'static {
     ) -> impl std::future::Future<
         Output = Result<crate::events::EventContent, MatrixError>,
     > + Send {
-        async move {
-            let _ = (auth, room_id, event_type, state_key);
-            Err(MatrixError::unrecognized())
-        }
+        let _ = (auth, room_id, event_type, state_key);
+        std::future::ready(Err(MatrixError::unrecognized()))
     }
     /// Set a piece of a room's state.
     ///
@@ -390,10 +356,8 @@ pub trait RoomState: Send + Sync + 'static {
     ) -> impl std::future::Future<
         Output = Result<types::EventIdResponse, MatrixError>,
     > + Send {
-        async move {
-            let _ = (auth, room_id, state_key, body);
-            Err(MatrixError::unrecognized())
-        }
+        let _ = (auth, room_id, state_key, body);
+        std::future::ready(Err(MatrixError::unrecognized()))
     }
 }
 
@@ -416,10 +380,8 @@ pub trait Syncing: Send + Sync + 'static {
     ) -> impl std::future::Future<
         Output = Result<types::SyncResponse, MatrixError>,
     > + Send {
-        async move {
-            let _ = (auth, query);
-            Err(MatrixError::unrecognized())
-        }
+        let _ = (auth, query);
+        std::future::ready(Err(MatrixError::unrecognized()))
     }
 }
 
@@ -440,10 +402,8 @@ pub trait ThirdPartyMembership: Send + Sync + 'static {
     ) -> impl std::future::Future<
         Output = Result<serde_json::Map<String, serde_json::Value>, MatrixError>,
     > + Send {
-        async move {
-            let _ = (auth, room_id, body);
-            Err(MatrixError::unrecognized())
-        }
+        let _ = (auth, room_id, body);
+        std::future::ready(Err(MatrixError::unrecognized()))
     }
 }
 
@@ -458,10 +418,8 @@ pub trait Versions: Send + Sync + 'static {
     ) -> impl std::future::Future<
         Output = Result<types::GetVersionsResponse, MatrixError>,
     > + Send {
-        async move {
-            let _ = auth;
-            Err(MatrixError::unrecognized())
-        }
+        let _ = auth;
+        std::future::ready(Err(MatrixError::unrecognized()))
     }
 }
 
@@ -476,10 +434,8 @@ pub trait Whoami: Send + Sync + 'static {
     ) -> impl std::future::Future<
         Output = Result<types::GetTokenOwnerResponse, MatrixError>,
     > + Send {
-        async move {
-            let _ = auth;
-            Err(MatrixError::unrecognized())
-        }
+        let _ = auth;
+        std::future::ready(Err(MatrixError::unrecognized()))
     }
 }
 

@@ -21,10 +21,8 @@ pub trait CreateRoom: Send + Sync + 'static {
     ) -> impl std::future::Future<
         Output = Result<types::PostCreateRoomResponse, MatrixError>,
     > + Send {
-        async move {
-            let _ = (auth, body);
-            Err(MatrixError::unrecognized())
-        }
+        let _ = (auth, body);
+        std::future::ready(Err(MatrixError::unrecognized()))
     }
 }
 
@@ -40,10 +38,8 @@ pub trait Login: Send + Sync + 'static {
     ) -> impl std::future::Future<
         Output = Result<types::PostLoginResponse, MatrixError>,
     > + Send {
-        async move {
-            let _ = (auth, body);
-            Err(MatrixError::unrecognized())
-        }
+        let _ = (auth, body);
+        std::future::ready(Err(MatrixError::unrecognized()))
     }
 }
 
@@ -60,10 +56,8 @@ pub trait Membership: Send + Sync + 'static {
     ) -> impl std::future::Future<
         Output = Result<serde_json::Map<String, serde_json::Value>, MatrixError>,
     > + Send {
-        async move {
-            let _ = (auth, room_id, body);
-            Err(MatrixError::unrecognized())
-        }
+        let _ = (auth, room_id, body);
+        std::future::ready(Err(MatrixError::unrecognized()))
     }
     /// Join a room.
     ///
@@ -78,10 +72,8 @@ pub trait Membership: Send + Sync + 'static {
     ) -> impl std::future::Future<
         Output = Result<types::PostMatrixClientApiV1RoomsRoomidJoinResponse, MatrixError>,
     > + Send {
-        async move {
-            let _ = (auth, room_id, body);
-            Err(MatrixError::unrecognized())
-        }
+        let _ = (auth, room_id, body);
+        std::future::ready(Err(MatrixError::unrecognized()))
     }
     /// Leave a room.
     ///
@@ -94,10 +86,8 @@ pub trait Membership: Send + Sync + 'static {
     ) -> impl std::future::Future<
         Output = Result<serde_json::Map<String, serde_json::Value>, MatrixError>,
     > + Send {
-        async move {
-            let _ = (auth, room_id, body);
-            Err(MatrixError::unrecognized())
-        }
+        let _ = (auth, room_id, body);
+        std::future::ready(Err(MatrixError::unrecognized()))
     }
 }
 
@@ -114,10 +104,8 @@ pub trait ThirdPartyMembership: Send + Sync + 'static {
     ) -> impl std::future::Future<
         Output = Result<serde_json::Map<String, serde_json::Value>, MatrixError>,
     > + Send {
-        async move {
-            let _ = (auth, room_id, body);
-            Err(MatrixError::unrecognized())
-        }
+        let _ = (auth, room_id, body);
+        std::future::ready(Err(MatrixError::unrecognized()))
     }
 }
 
