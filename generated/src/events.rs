@@ -124,7 +124,7 @@ impl serde::Serialize for ContentOnly<'_> {
     }
 }
 
-impl crate::runtime::object::TypedContent for EventContent {
+impl crate::runtime::event_parts::TypedContent for EventContent {
     fn from_parts(event_type: String, content: serde_json::Value) -> Self {
         Self::from_parts(event_type, content)
     }
@@ -139,7 +139,7 @@ impl crate::runtime::object::TypedContent for EventContent {
 /// An object of two properties, `type` and `content`.
 impl serde::Serialize for EventContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::object::event::serialize(self, serializer)
+        crate::runtime::event_parts::event::serialize(self, serializer)
     }
 }
 
@@ -147,7 +147,7 @@ impl<'de> serde::Deserialize<'de> for EventContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::object::event::deserialize(deserializer)
+        crate::runtime::event_parts::event::deserialize(deserializer)
     }
 }
 
@@ -259,7 +259,7 @@ pub struct Event {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     Event {
         content: event,
         ..extra
@@ -292,7 +292,7 @@ pub struct ImageInfo {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     ImageInfo {
         w: optional,
         h: optional,
@@ -316,7 +316,7 @@ pub struct RoomCreateEventContent {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     RoomCreateEventContent {
         creator: optional,
         room_version: optional,
@@ -348,7 +348,7 @@ pub struct RoomEvent {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     RoomEvent {
         content: event,
         event_id: required,
@@ -393,7 +393,7 @@ pub struct RoomJoinRulesEventContent {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     RoomJoinRulesEventContent {
         join_rule: required,
         ..extra
@@ -429,7 +429,7 @@ pub enum RoomJoinRulesEventContentJoinRule {
     Other(String),
 }
 
-crate::runtime::object::string_enum! {
+crate::runtime::open_enum! {
     RoomJoinRulesEventContentJoinRule {
         Public = "public",
         Knock = "knock",
@@ -456,7 +456,7 @@ pub struct RoomMemberEventContent {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     RoomMemberEventContent {
         membership: required,
         displayname: optional,
@@ -496,7 +496,7 @@ pub enum RoomMemberEventContentMembership {
     Other(String),
 }
 
-crate::runtime::object::string_enum! {
+crate::runtime::open_enum! {
     RoomMemberEventContentMembership {
         Invite = "invite",
         Join = "join",
@@ -520,7 +520,7 @@ pub struct RoomMessageEmoteContent {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     RoomMessageEmoteContent {
         body: required,
         format: optional,
@@ -555,7 +555,7 @@ pub struct RoomMessageImageContent {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     RoomMessageImageContent {
         body: required,
         url: required,
@@ -590,7 +590,7 @@ pub struct RoomMessageNoticeContent {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     RoomMessageNoticeContent {
         body: required,
         format: optional,
@@ -625,7 +625,7 @@ pub struct RoomMessageTextContent {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     RoomMessageTextContent {
         body: required,
         format: optional,
@@ -656,7 +656,7 @@ pub struct RoomNameEventContent {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     RoomNameEventContent {
         name: required,
         ..extra
@@ -699,7 +699,7 @@ pub struct RoomPowerLevelsEventContent {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     RoomPowerLevelsEventContent {
         users: optional,
         users_default: optional,
@@ -724,7 +724,7 @@ pub struct RoomTopicEventContent {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     RoomTopicEventContent {
         topic: required,
         ..extra
@@ -764,7 +764,7 @@ pub struct StateEvent {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     StateEvent {
         content: event,
         event_id: required,
@@ -816,7 +816,7 @@ pub struct StrippedStateEvent {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     StrippedStateEvent {
         state_key: required,
         sender: required,
@@ -862,7 +862,7 @@ pub struct SyncRoomEvent {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     SyncRoomEvent {
         content: event,
         event_id: required,
@@ -915,7 +915,7 @@ pub struct SyncStateEvent {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     SyncStateEvent {
         content: event,
         event_id: required,
@@ -958,7 +958,7 @@ pub struct UnsignedData {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     UnsignedData {
         transaction_id: optional,
         ..extra

@@ -1,11 +1,14 @@
 //! Support code shared by every API module of this crate.
 
 mod error;
+#[doc(hidden)]
+pub mod event_parts;
 mod id_or_json;
 pub mod ids;
 mod lenient;
 #[doc(hidden)]
 pub mod object;
+mod open_enum;
 pub mod versions;
 
 #[cfg(feature = "client")]
@@ -22,6 +25,12 @@ mod validate;
 pub use error::{ErrorBody, MatrixError};
 pub use id_or_json::IdOrJson;
 pub use lenient::Lenient;
+// The generated types' JSON impls and open enums (allowed to go unused: a
+// spec may have neither).
+#[allow(unused_imports)]
+pub(crate) use object::json_object;
+#[allow(unused_imports)]
+pub(crate) use open_enum::open_enum;
 
 /// A body sent or received as raw bytes (media uploads and downloads).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -1,5 +1,4 @@
-//! How the generated structs and open enums are written to JSON and read
-//! back, and what an open enum does with its strings.
+//! How the generated structs are written to JSON and read back.
 //!
 //! `serde`'s derives would do, at a price paid on every build of this crate:
 //! a struct with a flattened field gets several hundred lines of generic
@@ -8,8 +7,7 @@
 //! else, from the list of its fields; the work common to every struct is
 //! in the small generic functions below, written once.
 //!
-//! The macros are allowed to go unused: a spec may have no open enum, or no
-//! object at all.
+//! The macros are allowed to go unused: a spec may have no object at all.
 
 use std::collections::BTreeMap;
 
@@ -24,7 +22,7 @@ use serde::ser::{Serialize, SerializeMap};
 /// * `optional`: an `Option`, left out when `None`; missing or `null` reads as `None`;
 /// * `nullable`: an `Option` that is written even when `None` (as `null`);
 /// * `event`: the event's `type` and `content` properties, read into one
-///   [`TypedContent`] value.
+///   `TypedContent` value (`event_parts.rs`).
 ///
 /// `..extra` names the field (a map) that keeps the properties no other field
 /// claims, so that a value read and written again loses nothing; without it
@@ -96,76 +94,6 @@ macro_rules! json_object {
 #[allow(unused_imports)]
 pub(crate) use json_object;
 
-/// What an open enum (its known values, then `Other(String)`) does with
-/// its wire strings: `as_str`, the conversions from and to `String`,
-/// `FromStr` and `Display`, and `Serialize` and `Deserialize` as a string.
-/// Each known variant is listed with its wire string.
-#[allow(unused_macros)]
-macro_rules! string_enum {
-    ($ty:ident { $($variant:ident = $wire:literal,)* }) => {
-        impl $ty {
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $(Self::$variant => $wire,)*
-                    Self::Other(value) => value,
-                }
-            }
-        }
-
-        impl From<String> for $ty {
-            fn from(value: String) -> Self {
-                match value.as_str() {
-                    $($wire => Self::$variant,)*
-                    _ => Self::Other(value),
-                }
-            }
-        }
-
-        impl From<&str> for $ty {
-            fn from(value: &str) -> Self {
-                Self::from(value.to_owned())
-            }
-        }
-
-        impl From<$ty> for String {
-            fn from(value: $ty) -> Self {
-                match value {
-                    $ty::Other(value) => value,
-                    known => known.as_str().to_owned(),
-                }
-            }
-        }
-
-        impl std::str::FromStr for $ty {
-            type Err = std::convert::Infallible;
-
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(Self::from(value))
-            }
-        }
-
-        impl std::fmt::Display for $ty {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl serde::Serialize for $ty {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for $ty {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
-            }
-        }
-    };
-}
-#[allow(unused_imports)]
-pub(crate) use string_enum;
 
 /// A field's property name: the one given, else the field's own.
 #[allow(unused_macros)]
@@ -337,96 +265,8 @@ pub mod nullable {
     pub use super::required::put;
 }
 
-/// An event's type and content, read as one value: the pair decides the
-/// content's type, and either may come first in the object.
-pub trait TypedContent: Sized {
-    fn from_parts(event_type: String, content: serde_json::Value) -> Self;
-    fn event_type(&self) -> &str;
-    fn content_json(&self) -> impl Serialize + '_;
-}
-
-pub mod event {
-    use super::*;
-
-    /// The `type` and the `content` read so far.
-    pub type Slot = (Option<String>, Option<serde_json::Value>);
-
-    pub fn slot() -> Slot {
-        (None, None)
-    }
-
-    pub fn claims(_: &str, key: &str) -> bool {
-        key == "type" || key == "content"
-    }
-
-    pub fn read<'de, A: MapAccess<'de>>(
-        slot: &mut Slot,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "type" => read_once(&mut slot.0, key, map),
-            _ => read_once(&mut slot.1, key, map),
-        }
-    }
-
-    pub fn take<T: TypedContent, E: de::Error>(slot: Slot, _: &'static str) -> Result<T, E> {
-        match slot {
-            (Some(event_type), Some(content)) => Ok(T::from_parts(event_type, content)),
-            (None, _) => Err(E::missing_field("type")),
-            (_, None) => Err(E::missing_field("content")),
-        }
-    }
-
-    pub fn put<M: SerializeMap, T: TypedContent>(
-        map: &mut M,
-        _: &'static str,
-        value: &T,
-    ) -> Result<(), M::Error> {
-        map.serialize_entry("type", value.event_type())?;
-        map.serialize_entry("content", &value.content_json())
-    }
-
-    /// The value alone, as an object of its `type` and `content`.
-    pub fn serialize<S: serde::Serializer, T: TypedContent>(
-        value: &T,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(2))?;
-        put(&mut map, "", value)?;
-        map.end()
-    }
-
-    /// A value read from an object of its `type` and `content` (other
-    /// properties are skipped).
-    pub fn deserialize<'de, D: de::Deserializer<'de>, T: TypedContent>(
-        deserializer: D,
-    ) -> Result<T, D::Error> {
-        struct Visitor<T>(std::marker::PhantomData<T>);
-
-        impl<'de, T: TypedContent> de::Visitor<'de> for Visitor<T> {
-            type Value = T;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object with an event's `type` and `content`")
-            }
-
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-                let mut parts = slot();
-                while let Some(key) = map.next_key::<Key<'de>>()? {
-                    if claims("", key.as_str()) {
-                        read(&mut parts, key.as_str(), &mut map)?;
-                    } else {
-                        Skipped.keep(key, &mut map)?;
-                    }
-                }
-                take(parts, "")
-            }
-        }
-
-        deserializer.deserialize_map(Visitor(std::marker::PhantomData))
-    }
-}
+/// The `event` kind, in `event_parts.rs`.
+pub use super::event_parts::event;
 
 #[cfg(test)]
 mod tests {
@@ -503,52 +343,5 @@ mod tests {
             not_object.contains("a JSON object (Closed)"),
             "{not_object}"
         );
-    }
-
-    #[derive(Debug, PartialEq)]
-    struct Content(String, Value);
-
-    impl super::TypedContent for Content {
-        fn from_parts(event_type: String, content: Value) -> Self {
-            Content(event_type, content)
-        }
-
-        fn event_type(&self) -> &str {
-            &self.0
-        }
-
-        fn content_json(&self) -> impl serde::Serialize + '_ {
-            &self.1
-        }
-    }
-
-    #[derive(Debug, PartialEq)]
-    struct Event {
-        content: Content,
-        sender: String,
-    }
-
-    json_object! {
-        Event {
-            content: event,
-            sender: required,
-        }
-    }
-
-    #[test]
-    fn an_event_reads_its_type_and_content_in_either_order() {
-        let event: Event =
-            read(r#"{"content": {"a": 1}, "sender": "@u:h", "type": "m.x"}"#).unwrap();
-        assert_eq!(event.content, Content("m.x".into(), json!({"a": 1})));
-        let written = serde_json::to_value(&event).unwrap();
-        assert_eq!(
-            written,
-            json!({"type": "m.x", "content": {"a": 1}, "sender": "@u:h"})
-        );
-        let no_type = read::<Event>(r#"{"content": {}, "sender": "@u:h"}"#).unwrap_err();
-        assert!(no_type.contains("missing field `type`"), "{no_type}");
-        let alone: Content =
-            super::event::deserialize(json!({"type": "m.y", "content": 1, "z": 0})).unwrap();
-        assert_eq!(alone, Content("m.y".into(), json!(1)));
     }
 }

@@ -12,7 +12,7 @@ pub struct AuthenticationData {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     AuthenticationData {
         r#type: required "type",
         session: optional,
@@ -48,7 +48,7 @@ pub struct CreateRoomRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     CreateRoomRequest {
         visibility: optional,
         room_alias_name: optional,
@@ -73,7 +73,7 @@ pub enum CreateRoomRequestPreset {
     Other(String),
 }
 
-crate::runtime::object::string_enum! {
+crate::runtime::open_enum! {
     CreateRoomRequestPreset {
         PrivateChat = "private_chat",
         PublicChat = "public_chat",
@@ -92,7 +92,7 @@ pub enum CreateRoomRequestVisibility {
     Other(String),
 }
 
-crate::runtime::object::string_enum! {
+crate::runtime::open_enum! {
     CreateRoomRequestVisibility {
         Public = "public",
         Private = "private",
@@ -107,7 +107,7 @@ pub struct CreateRoomResponse {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     CreateRoomResponse {
         room_id: required,
         ..extra
@@ -136,7 +136,7 @@ pub struct Error {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     Error {
         errcode: required,
         error: optional,
@@ -167,7 +167,7 @@ pub struct Event {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     Event {
         content: event,
         ..extra
@@ -194,7 +194,7 @@ pub struct EventIdResponse {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     EventIdResponse {
         event_id: required,
         ..extra
@@ -220,7 +220,7 @@ pub struct GetJoinedMembersByRoomResponse {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     GetJoinedMembersByRoomResponse {
         joined: optional,
         ..extra
@@ -243,7 +243,7 @@ pub enum GetMembersByRoomMembership {
     Other(String),
 }
 
-crate::runtime::object::string_enum! {
+crate::runtime::open_enum! {
     GetMembersByRoomMembership {
         Join = "join",
         Invite = "invite",
@@ -261,7 +261,7 @@ pub struct GetMembersByRoomResponse {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     GetMembersByRoomResponse {
         chunk: optional,
         ..extra
@@ -278,7 +278,7 @@ pub enum GetRoomEventsDir {
     Other(String),
 }
 
-crate::runtime::object::string_enum! {
+crate::runtime::open_enum! {
     GetRoomEventsDir {
         B = "b",
         F = "f",
@@ -295,7 +295,7 @@ pub struct GetTokenOwnerResponse {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     GetTokenOwnerResponse {
         user_id: required,
         device_id: optional,
@@ -325,7 +325,7 @@ pub struct GetVersionsResponse {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     GetVersionsResponse {
         versions: required,
         unstable_features: optional,
@@ -355,7 +355,7 @@ pub struct InviteBy3pidRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     InviteBy3pidRequest {
         id_server: required,
         id_access_token: optional,
@@ -392,7 +392,7 @@ pub enum InviteBy3pidRequestMedium {
     Other(String),
 }
 
-crate::runtime::object::string_enum! {
+crate::runtime::open_enum! {
     InviteBy3pidRequestMedium {
         Email = "email",
         Msisdn = "msisdn",
@@ -408,7 +408,7 @@ pub struct InviteState {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     InviteState {
         events: optional,
         ..extra
@@ -425,7 +425,7 @@ pub struct InvitedRoomUpdate {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     InvitedRoomUpdate {
         invite_state: optional,
         ..extra
@@ -441,7 +441,7 @@ pub struct JoinedRoom {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     JoinedRoom {
         room_id: required,
         ..extra
@@ -468,7 +468,7 @@ pub struct JoinedRoomUpdate {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     JoinedRoomUpdate {
         state: optional,
         timeline: optional,
@@ -486,7 +486,7 @@ pub struct LeftRoomUpdate {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     LeftRoomUpdate {
         state: optional,
         timeline: optional,
@@ -509,7 +509,7 @@ pub struct LoginRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     LoginRequest {
         r#type: required "type",
         identifier: optional,
@@ -547,7 +547,7 @@ pub enum LoginRequestType {
     Other(String),
 }
 
-crate::runtime::object::string_enum! {
+crate::runtime::open_enum! {
     LoginRequestType {
         MLoginPassword = "m.login.password",
         MLoginToken = "m.login.token",
@@ -564,7 +564,7 @@ pub struct LoginResponse {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     LoginResponse {
         user_id: required,
         access_token: required,
@@ -598,7 +598,7 @@ pub struct MemberContent {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     MemberContent {
         membership: required,
         displayname: optional,
@@ -638,7 +638,7 @@ pub enum MemberContentMembership {
     Other(String),
 }
 
-crate::runtime::object::string_enum! {
+crate::runtime::open_enum! {
     MemberContentMembership {
         Invite = "invite",
         Join = "join",
@@ -660,7 +660,7 @@ pub struct MembershipChange {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     MembershipChange {
         user_id: required,
         reason: optional,
@@ -693,7 +693,7 @@ pub struct RateLimitError {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     RateLimitError {
         errcode: required,
         error: optional,
@@ -724,7 +724,7 @@ pub enum RegisterKind {
     Other(String),
 }
 
-crate::runtime::object::string_enum! {
+crate::runtime::open_enum! {
     RegisterKind {
         User = "user",
         Guest = "guest",
@@ -747,7 +747,7 @@ pub struct RegisterRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     RegisterRequest {
         username: optional,
         password: optional,
@@ -770,7 +770,7 @@ pub struct RegisterResponse {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     RegisterResponse {
         user_id: required,
         access_token: optional,
@@ -816,7 +816,7 @@ pub struct RoomEvent {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     RoomEvent {
         content: event,
         event_id: required,
@@ -865,7 +865,7 @@ pub struct RoomEventsPage {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     RoomEventsPage {
         start: required,
         end: optional,
@@ -899,7 +899,7 @@ pub struct RoomMember {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     RoomMember {
         display_name: optional,
         avatar_url: optional,
@@ -927,7 +927,7 @@ pub struct RoomMemberEvent {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     RoomMemberEvent {
         r#type: required "type",
         state_key: required,
@@ -971,7 +971,7 @@ pub struct RoomRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     RoomRequest {
         reason: optional,
         ..extra
@@ -992,7 +992,7 @@ pub struct Rooms {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     Rooms {
         join: optional,
         invite: optional,
@@ -1024,7 +1024,7 @@ pub struct StateEvent {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     StateEvent {
         content: event,
         event_id: required,
@@ -1069,7 +1069,7 @@ pub struct StateEvents {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     StateEvents {
         events: optional,
         ..extra
@@ -1092,7 +1092,7 @@ pub struct StrippedStateEvent {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     StrippedStateEvent {
         state_key: required,
         sender: required,
@@ -1129,7 +1129,7 @@ pub struct SyncResponse {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     SyncResponse {
         next_batch: required,
         rooms: optional,
@@ -1169,7 +1169,7 @@ pub struct SyncRoomEvent {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     SyncRoomEvent {
         content: event,
         event_id: required,
@@ -1222,7 +1222,7 @@ pub struct SyncStateEvent {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     SyncStateEvent {
         content: event,
         event_id: required,
@@ -1268,7 +1268,7 @@ pub struct Timeline {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     Timeline {
         events: optional,
         limited: optional,
@@ -1287,7 +1287,7 @@ pub struct UnsignedData {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     UnsignedData {
         transaction_id: optional,
         ..extra
@@ -1304,7 +1304,7 @@ pub struct UserIdentifier {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     UserIdentifier {
         r#type: required "type",
         user: optional,

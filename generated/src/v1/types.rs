@@ -11,7 +11,7 @@ pub struct Error {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     Error {
         errcode: required,
         error: optional,
@@ -43,7 +43,7 @@ pub struct PostCreateRoomRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     PostCreateRoomRequest {
         visibility: optional,
         room_alias_name: optional,
@@ -65,7 +65,7 @@ pub enum PostCreateRoomRequestVisibility {
     Other(String),
 }
 
-crate::runtime::object::string_enum! {
+crate::runtime::open_enum! {
     PostCreateRoomRequestVisibility {
         Public = "public",
         Private = "private",
@@ -81,7 +81,7 @@ pub struct PostCreateRoomResponse {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     PostCreateRoomResponse {
         room_id: required,
         room_alias: optional,
@@ -112,7 +112,7 @@ pub struct PostLoginRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     PostLoginRequest {
         r#type: required "type",
         user: required,
@@ -147,7 +147,7 @@ pub struct PostLoginResponse {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     PostLoginResponse {
         user_id: required,
         access_token: required,
@@ -176,7 +176,7 @@ pub struct PostMatrixClientApiV1RoomsRoomidJoinResponse {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     PostMatrixClientApiV1RoomsRoomidJoinResponse {
         room_id: optional,
         ..extra
@@ -191,7 +191,7 @@ pub struct PostRoomsRoomIdInviteMembershipRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     PostRoomsRoomIdInviteMembershipRequest {
         user_id: required,
         ..extra
@@ -218,7 +218,7 @@ pub struct PostRoomsRoomIdInviteThirdPartyMembershipRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     PostRoomsRoomIdInviteThirdPartyMembershipRequest {
         id_server: required,
         medium: required,
@@ -252,7 +252,7 @@ pub struct V1Error {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-crate::runtime::object::json_object! {
+crate::runtime::json_object! {
     V1Error {
         errcode: required,
         error: optional,

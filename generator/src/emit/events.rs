@@ -136,7 +136,7 @@ fn event_content(events: &[EventIr]) -> TokenStream {
             }
         }
 
-        impl crate::runtime::object::TypedContent for EventContent {
+        impl crate::runtime::event_parts::TypedContent for EventContent {
             fn from_parts(event_type: String, content: serde_json::Value) -> Self {
                 Self::from_parts(event_type, content)
             }
@@ -153,13 +153,13 @@ fn event_content(events: &[EventIr]) -> TokenStream {
         /// An object of two properties, `type` and `content`.
         impl serde::Serialize for EventContent {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                crate::runtime::object::event::serialize(self, serializer)
+                crate::runtime::event_parts::event::serialize(self, serializer)
             }
         }
 
         impl<'de> serde::Deserialize<'de> for EventContent {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::runtime::object::event::deserialize(deserializer)
+                crate::runtime::event_parts::event::deserialize(deserializer)
             }
         }
     }

@@ -1,6 +1,6 @@
 //! A file's tokens as formatted Rust: prettyplease for the code, with the
 //! doc blocks put back (`doc_table`) and the runtime's `json_object!` and
-//! `string_enum!` calls printed one entry a line, which prettyplease, not
+//! `open_enum!` calls printed one entry a line, which prettyplease, not
 //! knowing the macros' grammar, would run together.
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
@@ -49,11 +49,11 @@ pub fn render(header: &str, tokens: TokenStream, docs: &DocTable) -> Result<Stri
     Ok(format!("{header}{}", separate_items(&docs.expand(&code))))
 }
 
-/// A call of the runtime's `json_object!` or `string_enum!`, one field or
+/// A call of the runtime's `json_object!` or `open_enum!`, one field or
 /// variant a line:
 ///
 /// ```text
-/// crate::runtime::object::json_object! {
+/// crate::runtime::json_object! {
 ///     Name {
 ///         field: required,
 ///         r#type: optional "type",
@@ -71,7 +71,7 @@ fn runtime_macro_call(call: &syn::Macro) -> Option<String> {
         .map(|s| s.ident.to_string())
         .collect();
     let braces = matches!(call.delimiter, syn::MacroDelimiter::Brace(_));
-    let ours = ["json_object", "string_enum"].map(|name| ["crate", "runtime", "object", name]);
+    let ours = ["json_object", "open_enum"].map(|name| ["crate", "runtime", name]);
     if !ours.iter().any(|ours| path == ours) || !braces {
         return None;
     }
@@ -143,17 +143,17 @@ mod tests {
     fn a_json_object_call_is_printed_one_field_a_line() {
         let tokens = quote! {
             pub struct S { pub a: u8 }
-            crate::runtime::object::json_object! {
+            crate::runtime::json_object! {
                 S { a: required, r#type: optional "type", ..extra }
             }
-            crate::runtime::object::json_object!(S { a: required });
+            crate::runtime::json_object!(S { a: required });
         };
         let code = render("", tokens, &DocTable::default()).unwrap();
         assert_eq!(
             code,
-            "pub struct S {\n    pub a: u8,\n}\n\ncrate::runtime::object::json_object! {\n    S {\n        \
+            "pub struct S {\n    pub a: u8,\n}\n\ncrate::runtime::json_object! {\n    S {\n        \
              a: required,\n        r#type: optional \"type\",\n        ..extra\n    }\n}\n\n\
-             crate::runtime::object::json_object!(S { a : required });\n"
+             crate::runtime::json_object!(S { a : required });\n"
         );
     }
 

@@ -49,6 +49,11 @@ const RUNTIME: &[(&str, &str)] = &[
     ("lenient.rs", include_str!("../../runtime/lenient.rs")),
     ("id_or_json.rs", include_str!("../../runtime/id_or_json.rs")),
     ("object.rs", include_str!("../../runtime/object.rs")),
+    (
+        "event_parts.rs",
+        include_str!("../../runtime/event_parts.rs"),
+    ),
+    ("open_enum.rs", include_str!("../../runtime/open_enum.rs")),
     ("versions.rs", include_str!("../../runtime/versions.rs")),
 ];
 

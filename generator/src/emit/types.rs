@@ -284,7 +284,7 @@ fn json_object(name: &Ident, fields: &[Field], extra: bool) -> TokenStream {
     });
     let extra = extra.then(|| quote!(..extra));
     quote! {
-        crate::runtime::object::json_object! {
+        crate::runtime::json_object! {
             #name { #(#entries)* #extra }
         }
     }
@@ -310,7 +310,7 @@ fn open_enum(name: &str, variants: &[(String, String)], doc: TokenStream) -> Tok
             Other(String),
         }
 
-        crate::runtime::object::string_enum! {
+        crate::runtime::open_enum! {
             #name { #(#wires)* }
         }
     }
