@@ -8,7 +8,9 @@
 # * rebuild: the crate alone (`cargo clean -p` of it, then `cargo build`),
 #   the figure a downstream author waits for after an upgrade. RUNS runs,
 #   the two crates alternating so that load on the machine falls on both;
-#   medians and their ratio.
+#   medians and their ratio;
+# * the generated crate's rebuild with fewer features (none, `client`,
+#   `server`): what a user who needs one side, or only the types, pays.
 #
 # Usage: scripts/crate-vs-ruma.sh [SPEC_DATA_DIR] [RUNS]
 #   default: ../shared/corpus/openapi31-latest/data, 3 runs. Needs crates.io.
@@ -74,3 +76,15 @@ echo "generated client-server crate ($lines lines) against $ruma_resolved, featu
 echo "clean build, dependencies included: ours ${clean_ours} s, ruma ${clean_ruma} s"
 echo "rebuild of the crate alone (runs: ours ${ours[*]}; ruma ${ruma[*]}):"
 echo "  ours ${ours_median} s, ruma ${ruma_median} s: $(echo "scale=2; $ours_median / $ruma_median" | bc)x"
+
+for features in "" client server; do
+  dir=$work/ours-${features:-none}
+  user_of "$dir" "matrix-api = { path = \"../generated\", default-features = false, features = [${features:+\"$features\"}] }"
+  seconds "$dir" build >/dev/null # the dependencies of this feature set
+  times=()
+  for _ in $(seq 1 "$runs"); do
+    (cd "$dir" && CARGO_TARGET_DIR=$dir/target cargo clean --quiet -p matrix-api)
+    times+=("$(seconds "$dir" build)")
+  done
+  echo "  ours alone with features: ${features:-none}: $(median "${times[@]}") s (runs: ${times[*]})"
+done
