@@ -86,6 +86,19 @@ pub struct Spec {
     pub releases: Vec<String>,
 }
 
+/// What [`read_spec`] does once the APIs are resolved: read the event
+/// schemas (with the loader, which nothing else needs any more), or
+/// normalize and convert one API.
+enum ReadJob<'a> {
+    Events(load::Loader, resolve::Budget),
+    Api(&'a (String, Vec<load::Dialect>), resolve::Resolved),
+}
+
+enum ReadDone {
+    Events(Result<Option<events::EventSpec>, Box<Diagnostic>>, Warnings),
+    Api(Box<Result<Api, Box<Diagnostic>>>, Warnings),
+}
+
 /// Runs load, resolve, normalize and convert over the input.
 pub fn read_spec(options: &ReadOptions) -> Result<Spec, Box<Diagnostic>> {
     let mut loader = load::Loader::new(&options.input, options.root.as_deref(), &options.limits)?;
@@ -112,45 +125,65 @@ pub fn read_spec(options: &ReadOptions) -> Result<Spec, Box<Diagnostic>> {
         resolved_apis.push(resolved);
     }
     timing::phase_done("resolve (+ load refs)");
-    // Event schemas share the loader (and its parsed files) with the APIs; their
-    // warnings are listed after the APIs' own.
-    let mut event_warnings = Warnings::default();
-    let events = events::read(
-        &mut loader,
-        &mut budget,
-        &mut event_warnings,
-        options.allow_missing_refs,
-    )?;
-    timing::phase_done("events");
-    // The parsed documents are not read again (the resolved trees are copies):
-    // freed here, their memory serves the phases that follow.
-    drop(loader);
     let sources: Vec<(String, Vec<load::Dialect>)> = sources
         .into_iter()
         .map(|source| (source.name, source.roots.iter().map(|(d, _)| *d).collect()))
         .collect();
     // From here the APIs are independent: each is normalized and converted on
-    // its own, with its own warnings, which are then listed in API order.
-    let jobs: Vec<_> = sources.iter().zip(resolved_apis).collect();
-    let converted = parallel::map(jobs, |((name, dialects), resolved)| {
-        let mut api_warnings = Warnings::default();
-        let api = normalize::normalize(
-            name,
-            dialects,
-            resolved,
-            &tree_schemes,
-            &options.placeholders,
-            &mut api_warnings,
+    // its own, with its own warnings, which are then listed in API order. The
+    // event schemas are read beside them (they share the loader and its parsed
+    // files with the APIs, which no longer need it), on the core the largest
+    // API leaves free; their warnings come after the APIs' own.
+    let jobs: Vec<ReadJob> = std::iter::once(ReadJob::Events(loader, budget))
+        .chain(
+            sources
+                .iter()
+                .zip(resolved_apis)
+                .map(|(source, resolved)| ReadJob::Api(source, resolved)),
         )
-        .and_then(|normalized| convert::convert(normalized, &mut api_warnings));
-        (api, api_warnings)
+        .collect();
+    let done = parallel::map(jobs, |job| match job {
+        ReadJob::Events(mut loader, mut budget) => {
+            let mut event_warnings = Warnings::default();
+            let events = events::read(
+                &mut loader,
+                &mut budget,
+                &mut event_warnings,
+                options.allow_missing_refs,
+            );
+            ReadDone::Events(events, event_warnings)
+        }
+        ReadJob::Api((name, dialects), resolved) => {
+            let mut api_warnings = Warnings::default();
+            let api = normalize::normalize(
+                name,
+                dialects,
+                resolved,
+                &tree_schemes,
+                &options.placeholders,
+                &mut api_warnings,
+            )
+            .and_then(|normalized| convert::convert(normalized, &mut api_warnings));
+            ReadDone::Api(Box::new(api), api_warnings)
+        }
     });
     let mut apis = Vec::with_capacity(sources.len());
-    for (api, api_warnings) in converted {
-        apis.push(api?);
-        warnings.0.extend(api_warnings.0);
+    let mut events = None;
+    let mut event_warnings = Warnings::default();
+    // The event schemas' job comes first: its error, if any, is the one reported.
+    for done in done {
+        match done {
+            ReadDone::Events(read, read_warnings) => {
+                events = read?;
+                event_warnings = read_warnings;
+            }
+            ReadDone::Api(api, api_warnings) => {
+                apis.push((*api)?);
+                warnings.0.extend(api_warnings.0);
+            }
+        }
     }
-    timing::phase_done("normalize + convert");
+    timing::phase_done("events, normalize + convert");
     warnings.0.extend(event_warnings.0);
     Ok(Spec {
         apis,
