@@ -272,14 +272,14 @@ fn carried(field: &Field) -> Carried {
 fn json_object(name: &Ident, fields: &[Field], extra: bool) -> TokenStream {
     let entries = fields.iter().map(|field| {
         let ident = ident(&field.ident);
-        let kind = match carried(field) {
+        let carried = carried(field);
+        let kind = match carried {
             Carried::Required => quote!(required),
             Carried::Optional => quote!(optional),
             Carried::Nullable => quote!(nullable),
             Carried::Event => quote!(event),
         };
-        let wire =
-            (field.ident != field.wire && carried(field) != Carried::Event).then_some(&field.wire);
+        let wire = (field.ident != field.wire && carried != Carried::Event).then_some(&field.wire);
         quote! { #ident: #kind #wire, }
     });
     let extra = extra.then(|| quote!(..extra));
