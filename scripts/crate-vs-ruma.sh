@@ -9,8 +9,14 @@
 #   the figure a downstream author waits for after an upgrade. RUNS runs,
 #   the two crates alternating so that load on the machine falls on both;
 #   medians and their ratio;
-# * the generated crate's rebuild with fewer features (none, `client`,
-#   `server`): what a user who needs one side, or only the types, pays.
+# * the generated crate's rebuild with fewer features: every area with one
+#   side (`client`, `server`) or with none (the types), and a bot's client:
+#   the client with the areas of logging in, syncing, joining, leaving,
+#   sending and profiles only. What a user who needs less pays.
+#
+# Both crates are built without incremental compilation, as cargo builds a
+# crate from a registry (a path dependency, as ours is here, would otherwise
+# be built incrementally: slower from scratch).
 #
 # Usage: scripts/crate-vs-ruma.sh [SPEC_DATA_DIR] [RUNS]
 #   default: ../shared/corpus/openapi31-latest/data, 3 runs. Needs crates.io.
@@ -51,7 +57,7 @@ seconds() { # DIR CARGO-ARGS...
   local dir=$1 start end
   shift
   start=$(date +%s%N)
-  (cd "$dir" && CARGO_TARGET_DIR=$dir/target cargo "$@" --quiet >/dev/null 2>&1)
+  (cd "$dir" && CARGO_INCREMENTAL=0 CARGO_TARGET_DIR=$dir/target cargo "$@" --quiet >/dev/null 2>&1)
   end=$(date +%s%N)
   echo "scale=1; ($end - $start) / 1000000000" | bc
 }
@@ -77,14 +83,20 @@ echo "clean build, dependencies included: ours ${clean_ours} s, ruma ${clean_rum
 echo "rebuild of the crate alone (runs: ours ${ours[*]}; ruma ${ruma[*]}):"
 echo "  ours ${ours_median} s, ruma ${ruma_median} s: $(echo "scale=2; $ours_median / $ruma_median" | bc)x"
 
-for features in "" client server; do
-  dir=$work/ours-${features:-none}
-  user_of "$dir" "matrix-api = { path = \"../generated\", default-features = false, features = [${features:+\"$features\"}] }"
+bot="client-server-login client-server-sync client-server-joining client-server-leaving"
+bot="$bot client-server-room-send client-server-profile"
+for set in types:all-areas client:client,all-areas server:server,all-areas \
+  bot:client,${bot// /,}; do
+  name=${set%%:*} features=${set#*:}
+  dir=$work/ours-$name
+  quoted=$(printf '"%s", ' ${features//,/ })
+  user_of "$dir" "matrix-api = { path = \"../generated\", default-features = false, features = [${quoted%, }] }"
   seconds "$dir" build >/dev/null # the dependencies of this feature set
   times=()
   for _ in $(seq 1 "$runs"); do
     (cd "$dir" && CARGO_TARGET_DIR=$dir/target cargo clean --quiet -p matrix-api)
     times+=("$(seconds "$dir" build)")
   done
-  echo "  ours alone with features: ${features:-none}: $(median "${times[@]}") s (runs: ${times[*]})"
+  alone=$(median "${times[@]}")
+  echo "  ours alone, $name ($features): $alone s, $(echo "scale=2; $alone / $ruma_median" | bc)x ruma (runs: ${times[*]})"
 done

@@ -5,6 +5,10 @@
 //! Every API of the spec is a module with `types` and `metadata`, plus `server`
 //! (axum traits and a router, feature `server`) and `client` (reqwest, feature
 //! `client`). Shared support code is in [`runtime`].
+//!
+//! Each area of an API (a file of the spec) is a feature of its own
+//! (`client-server-sync`): its operations and the types they reach. A feature
+//! per API turns on its areas, `all-areas` every API (the default).
 
 #![deny(warnings)]
 #![forbid(unsafe_code)]

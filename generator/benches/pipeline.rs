@@ -76,7 +76,8 @@ fn main() {
         normalize_convert.push(start.elapsed());
 
         let start = Instant::now();
-        let irs: Vec<_> = apis.iter().map(ir::build).collect();
+        let mut irs: Vec<_> = apis.iter().map(ir::build).collect();
+        ir::features::assign(&mut irs);
         build_ir.push(start.elapsed());
 
         let options = emit::CrateOptions {

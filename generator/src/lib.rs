@@ -232,6 +232,7 @@ pub fn generate(
     for api in &mut apis {
         api.module = modules.claim(&api.module, "_");
     }
+    ir::features::assign(&mut apis);
     let files = emit::emit_crate(&apis, events.as_ref(), &spec.releases, options);
     timing::phase_done("emit + format");
     files

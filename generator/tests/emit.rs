@@ -38,6 +38,7 @@ fn fixture_snapshots() {
     let files = generate(&fixture("emit"), None, "tests/fixtures/emit");
     for module in [
         "all_of",
+        "areas",
         "alias",
         "binary",
         "collision",
@@ -101,28 +102,63 @@ fn fixture_crate_compiles_and_passes_its_tests() {
         &["test", "--quiet", "--all-features"],
     );
     // Each half alone, as a downstream crate that needs only one would build it.
+    for half in ["client,all-areas", "server,all-areas"] {
+        cargo_in_generated(
+            "emit-fixtures",
+            &files,
+            &[
+                "check",
+                "--quiet",
+                "--no-default-features",
+                "--features",
+                half,
+            ],
+        );
+    }
+}
+
+/// Every area alone, and none, compiles without a warning: each type is
+/// compiled with every area that reaches it, each route and dispatcher
+/// branch with its operation's area, and nothing is left unused.
+#[test]
+fn fixture_crate_compiles_with_each_area_alone() {
+    let files = generate(&fixture("emit"), None, "tests/fixtures/emit");
+    let manifest = &files.iter().find(|(p, _)| p == "Cargo.toml").unwrap().1;
+    let areas: Vec<&str> = manifest
+        .lines()
+        .filter_map(|line| line.strip_suffix(" = []"))
+        .collect();
+    assert!(areas.len() > 12, "one feature per area: {areas:?}");
     cargo_in_generated(
-        "emit-fixtures",
+        "emit-fixture-areas",
         &files,
         &[
-            "check",
+            "clippy",
             "--quiet",
+            "--all-targets",
             "--no-default-features",
             "--features",
-            "client",
+            "client,server",
+            "--",
+            "-D",
+            "warnings",
         ],
     );
-    cargo_in_generated(
-        "emit-fixtures",
-        &files,
-        &[
-            "check",
-            "--quiet",
-            "--no-default-features",
-            "--features",
-            "server",
-        ],
-    );
+    for area in areas {
+        let features = format!("client,server,{area}");
+        cargo_in_generated(
+            "emit-fixture-areas",
+            &files,
+            &[
+                "check",
+                "--quiet",
+                "--all-targets",
+                "--no-default-features",
+                "--features",
+                &features,
+            ],
+        );
+    }
 }
 
 /// The check for a content typed by its path's event type, in the examples test.

@@ -2,6 +2,8 @@
 
 //! The client side: [`Client`] has one method per operation.
 
+#![cfg_attr(not(feature = "r0"), allow(unused_imports))]
+
 use super::types;
 use crate::runtime::client::{encode_path, AuthMode, Call, Error, RetryPolicy};
 
@@ -70,6 +72,7 @@ impl Client {
     /// Sets the user's membership to `ban`, removing them if present. A banned user cannot join or be invited until unbanned.
     ///
     /// `POST /_matrix/client/r0/rooms/{roomId}/ban`
+    #[cfg(feature = "r0-banning")]
     pub async fn ban(
         &self,
         room_id: &str,
@@ -95,6 +98,7 @@ impl Client {
     /// Sets a banned user's membership to `leave`: they may join again if the join rules allow.
     ///
     /// `POST /_matrix/client/r0/rooms/{roomId}/unban`
+    #[cfg(feature = "r0-banning")]
     pub async fn unban(
         &self,
         room_id: &str,
@@ -122,6 +126,7 @@ impl Client {
     /// `public_chat` lets anyone join, the private presets require an invite.
     ///
     /// `POST /_matrix/client/r0/createRoom`
+    #[cfg(feature = "r0-create-room")]
     pub async fn create_room(
         &self,
         body: &types::CreateRoomRequest,
@@ -144,6 +149,7 @@ impl Client {
     /// Invite a user to a room.
     ///
     /// `POST /_matrix/client/r0/rooms/{roomId}/invite`
+    #[cfg(feature = "r0-inviting")]
     pub async fn invite_user(
         &self,
         room_id: &str,
@@ -170,6 +176,7 @@ impl Client {
     /// `server_name` lists servers that may know the room, repeated once per server.
     ///
     /// `POST /_matrix/client/r0/join/{roomIdOrAlias}`
+    #[cfg(feature = "r0-joining")]
     pub async fn join_room(
         &self,
         room_id_or_alias: &str,
@@ -198,6 +205,7 @@ impl Client {
     /// who hold an invite.
     ///
     /// `POST /_matrix/client/r0/rooms/{roomId}/join`
+    #[cfg(feature = "r0-joining")]
     pub async fn join_room_by_id(
         &self,
         room_id: &str,
@@ -223,6 +231,7 @@ impl Client {
     /// Sets the user's membership to `leave`. The caller needs the room's kick power level, and more power than the user.
     ///
     /// `POST /_matrix/client/r0/rooms/{roomId}/kick`
+    #[cfg(feature = "r0-kicking")]
     pub async fn kick(
         &self,
         room_id: &str,
@@ -248,6 +257,7 @@ impl Client {
     /// The room no longer shows in the caller's history. Only rooms the caller is not in can be forgotten.
     ///
     /// `POST /_matrix/client/r0/rooms/{roomId}/forget`
+    #[cfg(feature = "r0-leaving")]
     pub async fn forget_room(
         &self,
         room_id: &str,
@@ -271,6 +281,7 @@ impl Client {
     /// Also declines an invite to the room.
     ///
     /// `POST /_matrix/client/r0/rooms/{roomId}/leave`
+    #[cfg(feature = "r0-leaving")]
     pub async fn leave_room(
         &self,
         room_id: &str,
@@ -294,6 +305,7 @@ impl Client {
     /// The users in a room now, with their profiles.
     ///
     /// `GET /_matrix/client/r0/rooms/{roomId}/joined_members`
+    #[cfg(feature = "r0-list-members")]
     pub async fn get_joined_members_by_room(
         &self,
         room_id: &str,
@@ -317,6 +329,7 @@ impl Client {
     /// The membership events of a room.
     ///
     /// `GET /_matrix/client/r0/rooms/{roomId}/members`
+    #[cfg(feature = "r0-list-members")]
     pub async fn get_members_by_room(
         &self,
         room_id: &str,
@@ -341,6 +354,7 @@ impl Client {
     /// Exchange credentials for an access token.
     ///
     /// `POST /_matrix/client/r0/login`
+    #[cfg(feature = "r0-login")]
     pub async fn login(
         &self,
         body: &types::LoginRequest,
@@ -361,6 +375,7 @@ impl Client {
     /// authentication stages to complete; `auth` carries the completed stage.
     ///
     /// `POST /_matrix/client/r0/register`
+    #[cfg(feature = "r0-registration")]
     pub async fn register(
         &self,
         query: &types::RegisterQuery,
@@ -385,6 +400,7 @@ impl Client {
     /// up to the moment they left once they have left.
     ///
     /// `GET /_matrix/client/r0/rooms/{roomId}/messages`
+    #[cfg(feature = "r0-room-messages")]
     pub async fn get_room_events(
         &self,
         room_id: &str,
@@ -420,6 +436,7 @@ impl Client {
     /// and no second event is sent.
     ///
     /// `PUT /_matrix/client/r0/rooms/{roomId}/send/{eventType}/{txnId}`
+    #[cfg(feature = "r0-room-send")]
     pub async fn send_message(
         &self,
         room_id: &str,
@@ -449,6 +466,7 @@ impl Client {
     /// Every state event that is current in the room, one for each type and state key.
     ///
     /// `GET /_matrix/client/r0/rooms/{roomId}/state`
+    #[cfg(feature = "r0-room-state")]
     pub async fn get_room_state(
         &self,
         room_id: &str,
@@ -472,6 +490,7 @@ impl Client {
     /// For example `m.room.member` with a user id as the state key.
     ///
     /// `GET /_matrix/client/r0/rooms/{roomId}/state/{eventType}/{stateKey}`
+    #[cfg(feature = "r0-room-state")]
     pub async fn get_room_state_with_key(
         &self,
         room_id: &str,
@@ -517,6 +536,7 @@ impl Client {
     /// endpoints do.
     ///
     /// `PUT /_matrix/client/r0/rooms/{roomId}/state/{eventType}/{stateKey}`
+    #[cfg(feature = "r0-room-state")]
     pub async fn set_room_state_with_key(
         &self,
         room_id: &str,
@@ -551,6 +571,7 @@ impl Client {
     /// milliseconds for something to.
     ///
     /// `GET /_matrix/client/r0/sync`
+    #[cfg(feature = "r0-syncing")]
     pub async fn sync(
         &self,
         query: &types::SyncQuery,
@@ -580,6 +601,7 @@ impl Client {
     /// address is bound to an account.
     ///
     /// `POST /_matrix/client/r0/rooms/{roomId}/invite`
+    #[cfg(feature = "r0-third-party-membership")]
     pub async fn invite_by_3pid(
         &self,
         room_id: &str,
@@ -603,6 +625,7 @@ impl Client {
     /// The spec versions the server implements.
     ///
     /// `GET /_matrix/client/versions`
+    #[cfg(feature = "r0-versions")]
     pub async fn get_versions(&self) -> Result<types::GetVersionsResponse, Error> {
         let path = "/_matrix/client/versions".to_owned();
         let call = Call::new(reqwest::Method::GET, path, AuthMode::None);
@@ -615,6 +638,7 @@ impl Client {
     /// The user an access token belongs to.
     ///
     /// `GET /_matrix/client/r0/account/whoami`
+    #[cfg(feature = "r0-whoami")]
     pub async fn get_token_owner(&self) -> Result<types::GetTokenOwnerResponse, Error> {
         let path = "/_matrix/client/r0/account/whoami".to_owned();
         let call = Call::new(

@@ -2,6 +2,8 @@
 
 //! The server side: implement the traits, then serve them with [`router`].
 
+#![cfg_attr(not(feature = "r0"), allow(unused_imports))]
+
 use std::sync::Arc;
 use axum::extract::State;
 use axum::response::Response;
@@ -10,6 +12,7 @@ use crate::runtime::server::{finish, RequestParts, Rule, json_response};
 use crate::runtime::{Auth, MatrixError};
 
 /// The operations of `r0/banning.yaml`. Each method answers 404 `M_UNRECOGNIZED` until implemented.
+#[cfg(feature = "r0-banning")]
 pub trait Banning: Send + Sync + 'static {
     /// Ban a user from a room.
     ///
@@ -45,7 +48,15 @@ pub trait Banning: Send + Sync + 'static {
     }
 }
 
+/// `Banning` without the `r0-banning` feature: no operations, and every type implements it.
+#[cfg(not(feature = "r0-banning"))]
+pub trait Banning {}
+
+#[cfg(not(feature = "r0-banning"))]
+impl<T: ?Sized> Banning for T {}
+
 /// The operations of `r0/create_room.yaml`. Each method answers 404 `M_UNRECOGNIZED` until implemented.
+#[cfg(feature = "r0-create-room")]
 pub trait CreateRoom: Send + Sync + 'static {
     /// Create a room.
     ///
@@ -66,7 +77,15 @@ pub trait CreateRoom: Send + Sync + 'static {
     }
 }
 
+/// `CreateRoom` without the `r0-create-room` feature: no operations, and every type implements it.
+#[cfg(not(feature = "r0-create-room"))]
+pub trait CreateRoom {}
+
+#[cfg(not(feature = "r0-create-room"))]
+impl<T: ?Sized> CreateRoom for T {}
+
 /// The operations of `r0/inviting.yaml`. Each method answers 404 `M_UNRECOGNIZED` until implemented.
+#[cfg(feature = "r0-inviting")]
 pub trait Inviting: Send + Sync + 'static {
     /// Invite a user to a room.
     ///
@@ -84,7 +103,15 @@ pub trait Inviting: Send + Sync + 'static {
     }
 }
 
+/// `Inviting` without the `r0-inviting` feature: no operations, and every type implements it.
+#[cfg(not(feature = "r0-inviting"))]
+pub trait Inviting {}
+
+#[cfg(not(feature = "r0-inviting"))]
+impl<T: ?Sized> Inviting for T {}
+
 /// The operations of `r0/joining.yaml`. Each method answers 404 `M_UNRECOGNIZED` until implemented.
+#[cfg(feature = "r0-joining")]
 pub trait Joining: Send + Sync + 'static {
     /// Join a room by id or alias.
     ///
@@ -123,7 +150,15 @@ pub trait Joining: Send + Sync + 'static {
     }
 }
 
+/// `Joining` without the `r0-joining` feature: no operations, and every type implements it.
+#[cfg(not(feature = "r0-joining"))]
+pub trait Joining {}
+
+#[cfg(not(feature = "r0-joining"))]
+impl<T: ?Sized> Joining for T {}
+
 /// The operations of `r0/kicking.yaml`. Each method answers 404 `M_UNRECOGNIZED` until implemented.
+#[cfg(feature = "r0-kicking")]
 pub trait Kicking: Send + Sync + 'static {
     /// Remove a user from a room.
     ///
@@ -143,7 +178,15 @@ pub trait Kicking: Send + Sync + 'static {
     }
 }
 
+/// `Kicking` without the `r0-kicking` feature: no operations, and every type implements it.
+#[cfg(not(feature = "r0-kicking"))]
+pub trait Kicking {}
+
+#[cfg(not(feature = "r0-kicking"))]
+impl<T: ?Sized> Kicking for T {}
+
 /// The operations of `r0/leaving.yaml`. Each method answers 404 `M_UNRECOGNIZED` until implemented.
+#[cfg(feature = "r0-leaving")]
 pub trait Leaving: Send + Sync + 'static {
     /// Forget a room the caller has left.
     ///
@@ -178,7 +221,15 @@ pub trait Leaving: Send + Sync + 'static {
     }
 }
 
+/// `Leaving` without the `r0-leaving` feature: no operations, and every type implements it.
+#[cfg(not(feature = "r0-leaving"))]
+pub trait Leaving {}
+
+#[cfg(not(feature = "r0-leaving"))]
+impl<T: ?Sized> Leaving for T {}
+
 /// The operations of `r0/list_members.yaml`. Each method answers 404 `M_UNRECOGNIZED` until implemented.
+#[cfg(feature = "r0-list-members")]
 pub trait ListMembers: Send + Sync + 'static {
     /// The users in a room now, with their profiles.
     ///
@@ -209,7 +260,15 @@ pub trait ListMembers: Send + Sync + 'static {
     }
 }
 
+/// `ListMembers` without the `r0-list-members` feature: no operations, and every type implements it.
+#[cfg(not(feature = "r0-list-members"))]
+pub trait ListMembers {}
+
+#[cfg(not(feature = "r0-list-members"))]
+impl<T: ?Sized> ListMembers for T {}
+
 /// The operations of `r0/login.yaml`. Each method answers 404 `M_UNRECOGNIZED` until implemented.
+#[cfg(feature = "r0-login")]
 pub trait Login: Send + Sync + 'static {
     /// Exchange credentials for an access token.
     ///
@@ -226,7 +285,15 @@ pub trait Login: Send + Sync + 'static {
     }
 }
 
+/// `Login` without the `r0-login` feature: no operations, and every type implements it.
+#[cfg(not(feature = "r0-login"))]
+pub trait Login {}
+
+#[cfg(not(feature = "r0-login"))]
+impl<T: ?Sized> Login for T {}
+
 /// The operations of `r0/registration.yaml`. Each method answers 404 `M_UNRECOGNIZED` until implemented.
+#[cfg(feature = "r0-registration")]
 pub trait Registration: Send + Sync + 'static {
     /// Create an account.
     ///
@@ -248,7 +315,15 @@ pub trait Registration: Send + Sync + 'static {
     }
 }
 
+/// `Registration` without the `r0-registration` feature: no operations, and every type implements it.
+#[cfg(not(feature = "r0-registration"))]
+pub trait Registration {}
+
+#[cfg(not(feature = "r0-registration"))]
+impl<T: ?Sized> Registration for T {}
+
 /// The operations of `r0/room_messages.yaml`. Each method answers 404 `M_UNRECOGNIZED` until implemented.
+#[cfg(feature = "r0-room-messages")]
 pub trait RoomMessages: Send + Sync + 'static {
     /// Page through the events of a room.
     ///
@@ -272,7 +347,15 @@ pub trait RoomMessages: Send + Sync + 'static {
     }
 }
 
+/// `RoomMessages` without the `r0-room-messages` feature: no operations, and every type implements it.
+#[cfg(not(feature = "r0-room-messages"))]
+pub trait RoomMessages {}
+
+#[cfg(not(feature = "r0-room-messages"))]
+impl<T: ?Sized> RoomMessages for T {}
+
 /// The operations of `r0/room_send.yaml`. Each method answers 404 `M_UNRECOGNIZED` until implemented.
+#[cfg(feature = "r0-room-send")]
 pub trait RoomSend: Send + Sync + 'static {
     /// Send a message event to a room.
     ///
@@ -300,7 +383,15 @@ pub trait RoomSend: Send + Sync + 'static {
     }
 }
 
+/// `RoomSend` without the `r0-room-send` feature: no operations, and every type implements it.
+#[cfg(not(feature = "r0-room-send"))]
+pub trait RoomSend {}
+
+#[cfg(not(feature = "r0-room-send"))]
+impl<T: ?Sized> RoomSend for T {}
+
 /// The operations of `r0/room_state.yaml`. Each method answers 404 `M_UNRECOGNIZED` until implemented.
+#[cfg(feature = "r0-room-state")]
 pub trait RoomState: Send + Sync + 'static {
     /// The current state of a room.
     ///
@@ -361,7 +452,15 @@ pub trait RoomState: Send + Sync + 'static {
     }
 }
 
+/// `RoomState` without the `r0-room-state` feature: no operations, and every type implements it.
+#[cfg(not(feature = "r0-room-state"))]
+pub trait RoomState {}
+
+#[cfg(not(feature = "r0-room-state"))]
+impl<T: ?Sized> RoomState for T {}
+
 /// The operations of `r0/syncing.yaml`. Each method answers 404 `M_UNRECOGNIZED` until implemented.
+#[cfg(feature = "r0-syncing")]
 pub trait Syncing: Send + Sync + 'static {
     /// What changed in the caller's rooms.
     ///
@@ -385,7 +484,15 @@ pub trait Syncing: Send + Sync + 'static {
     }
 }
 
+/// `Syncing` without the `r0-syncing` feature: no operations, and every type implements it.
+#[cfg(not(feature = "r0-syncing"))]
+pub trait Syncing {}
+
+#[cfg(not(feature = "r0-syncing"))]
+impl<T: ?Sized> Syncing for T {}
+
 /// The operations of `r0/third_party_membership.yaml`. Each method answers 404 `M_UNRECOGNIZED` until implemented.
+#[cfg(feature = "r0-third-party-membership")]
 pub trait ThirdPartyMembership: Send + Sync + 'static {
     /// Invite someone by e-mail address or phone number.
     ///
@@ -407,7 +514,15 @@ pub trait ThirdPartyMembership: Send + Sync + 'static {
     }
 }
 
+/// `ThirdPartyMembership` without the `r0-third-party-membership` feature: no operations, and every type implements it.
+#[cfg(not(feature = "r0-third-party-membership"))]
+pub trait ThirdPartyMembership {}
+
+#[cfg(not(feature = "r0-third-party-membership"))]
+impl<T: ?Sized> ThirdPartyMembership for T {}
+
 /// The operations of `r0/versions.yaml`. Each method answers 404 `M_UNRECOGNIZED` until implemented.
+#[cfg(feature = "r0-versions")]
 pub trait Versions: Send + Sync + 'static {
     /// The spec versions the server implements.
     ///
@@ -423,7 +538,15 @@ pub trait Versions: Send + Sync + 'static {
     }
 }
 
+/// `Versions` without the `r0-versions` feature: no operations, and every type implements it.
+#[cfg(not(feature = "r0-versions"))]
+pub trait Versions {}
+
+#[cfg(not(feature = "r0-versions"))]
+impl<T: ?Sized> Versions for T {}
+
 /// The operations of `r0/whoami.yaml`. Each method answers 404 `M_UNRECOGNIZED` until implemented.
+#[cfg(feature = "r0-whoami")]
 pub trait Whoami: Send + Sync + 'static {
     /// The user an access token belongs to.
     ///
@@ -439,13 +562,22 @@ pub trait Whoami: Send + Sync + 'static {
     }
 }
 
+/// `Whoami` without the `r0-whoami` feature: no operations, and every type implements it.
+#[cfg(not(feature = "r0-whoami"))]
+pub trait Whoami {}
+
+#[cfg(not(feature = "r0-whoami"))]
+impl<T: ?Sized> Whoami for T {}
+
 /// Everything [`router`] needs: every trait of this API.
-pub trait Service: Banning + CreateRoom + Inviting + Joining + Kicking + Leaving + ListMembers + Login + Registration + RoomMessages + RoomSend + RoomState + Syncing + ThirdPartyMembership + Versions + Whoami {}
+pub trait Service: Send + Sync + 'static + Banning + CreateRoom + Inviting + Joining + Kicking + Leaving + ListMembers + Login + Registration + RoomMessages + RoomSend + RoomState + Syncing + ThirdPartyMembership + Versions + Whoami {}
+
 impl<
-    T: Banning + CreateRoom + Inviting + Joining + Kicking + Leaving + ListMembers
-        + Login + Registration + RoomMessages + RoomSend + RoomState + Syncing
-        + ThirdPartyMembership + Versions + Whoami,
+    T: Send + Sync + 'static + Banning + CreateRoom + Inviting + Joining + Kicking
+        + Leaving + ListMembers + Login + Registration + RoomMessages + RoomSend
+        + RoomState + Syncing + ThirdPartyMembership + Versions + Whoami,
 > Service for T {}
+
 /// An axum router serving `service` on every path of this API, `x-alias`
 /// paths included. Unknown paths answer 404 and wrong methods 405, both
 /// `M_UNRECOGNIZED`.
@@ -455,93 +587,152 @@ pub fn router<S: Service>(service: S) -> axum::Router {
 
 /// The routes of this API without fallbacks, to merge with other APIs'
 /// routes before the router is made whole with [`finish`].
+///
+/// Each route is compiled with the features of its areas; a build
+/// with none of them returns the bare router.
+#[allow(clippy::let_and_return)]
 pub fn routes<S: Service>() -> axum::Router<Arc<S>> {
-    axum::Router::new()
+    let router = axum::Router::new();
+    #[cfg(feature = "r0-whoami")]
+    let router = router
         .route(
             "/_matrix/client/r0/account/whoami",
             axum::routing::get(call_get_token_owner::<S>),
-        )
+        );
+    #[cfg(feature = "r0-create-room")]
+    let router = router
         .route(
             "/_matrix/client/r0/createRoom",
             axum::routing::post(call_create_room::<S>),
-        )
-        .route("/_matrix/client/r0/join/", axum::routing::post(call_join_room::<S>))
-        .route("/_matrix/client/r0/join/{p0}", axum::routing::post(call_join_room::<S>))
-        .route("/_matrix/client/r0/login", axum::routing::post(call_login::<S>))
-        .route("/_matrix/client/r0/register", axum::routing::post(call_register::<S>))
-        .route("/_matrix/client/r0/rooms/{p0}/ban", axum::routing::post(call_ban::<S>))
+        );
+    #[cfg(feature = "r0-joining")]
+    let router = router
+        .route("/_matrix/client/r0/join/", axum::routing::post(call_join_room::<S>));
+    #[cfg(feature = "r0-joining")]
+    let router = router
+        .route("/_matrix/client/r0/join/{p0}", axum::routing::post(call_join_room::<S>));
+    #[cfg(feature = "r0-login")]
+    let router = router
+        .route("/_matrix/client/r0/login", axum::routing::post(call_login::<S>));
+    #[cfg(feature = "r0-registration")]
+    let router = router
+        .route("/_matrix/client/r0/register", axum::routing::post(call_register::<S>));
+    #[cfg(feature = "r0-banning")]
+    let router = router
+        .route("/_matrix/client/r0/rooms/{p0}/ban", axum::routing::post(call_ban::<S>));
+    #[cfg(feature = "r0-leaving")]
+    let router = router
         .route(
             "/_matrix/client/r0/rooms/{p0}/forget",
             axum::routing::post(call_forget_room::<S>),
-        )
+        );
+    #[cfg(any(feature = "r0-inviting", feature = "r0-third-party-membership"))]
+    let router = router
         .route(
             "/_matrix/client/r0/rooms/{p0}/invite",
             axum::routing::post(route_invite_user_or_invite_by_3pid::<S>),
-        )
+        );
+    #[cfg(feature = "r0-joining")]
+    let router = router
         .route(
             "/_matrix/client/r0/rooms/{p0}/join",
             axum::routing::post(call_join_room_by_id::<S>),
-        )
+        );
+    #[cfg(feature = "r0-list-members")]
+    let router = router
         .route(
             "/_matrix/client/r0/rooms/{p0}/joined_members",
             axum::routing::get(call_get_joined_members_by_room::<S>),
-        )
-        .route("/_matrix/client/r0/rooms/{p0}/kick", axum::routing::post(call_kick::<S>))
+        );
+    #[cfg(feature = "r0-kicking")]
+    let router = router
+        .route(
+            "/_matrix/client/r0/rooms/{p0}/kick",
+            axum::routing::post(call_kick::<S>),
+        );
+    #[cfg(feature = "r0-leaving")]
+    let router = router
         .route(
             "/_matrix/client/r0/rooms/{p0}/leave",
             axum::routing::post(call_leave_room::<S>),
-        )
+        );
+    #[cfg(feature = "r0-list-members")]
+    let router = router
         .route(
             "/_matrix/client/r0/rooms/{p0}/members",
             axum::routing::get(call_get_members_by_room::<S>),
-        )
+        );
+    #[cfg(feature = "r0-room-messages")]
+    let router = router
         .route(
             "/_matrix/client/r0/rooms/{p0}/messages",
             axum::routing::get(call_get_room_events::<S>),
-        )
+        );
+    #[cfg(feature = "r0-room-send")]
+    let router = router
         .route(
             "/_matrix/client/r0/rooms/{p0}/send/{p1}/",
             axum::routing::put(call_send_message::<S>),
-        )
+        );
+    #[cfg(feature = "r0-room-send")]
+    let router = router
         .route(
             "/_matrix/client/r0/rooms/{p0}/send/{p1}/{p2}",
             axum::routing::put(call_send_message::<S>),
-        )
+        );
+    #[cfg(feature = "r0-room-state")]
+    let router = router
         .route(
             "/_matrix/client/r0/rooms/{p0}/state",
             axum::routing::get(call_get_room_state::<S>),
-        )
+        );
+    #[cfg(feature = "r0-room-state")]
+    let router = router
         .route(
             "/_matrix/client/r0/rooms/{p0}/state/{p1}/",
             axum::routing::get(call_get_room_state_with_key::<S>)
                 .put(call_set_room_state_with_key::<S>),
-        )
+        );
+    #[cfg(feature = "r0-room-state")]
+    let router = router
         .route(
             "/_matrix/client/r0/rooms/{p0}/state/{p1}/{p2}",
             axum::routing::get(call_get_room_state_with_key::<S>)
                 .put(call_set_room_state_with_key::<S>),
-        )
+        );
+    #[cfg(feature = "r0-banning")]
+    let router = router
         .route(
             "/_matrix/client/r0/rooms/{p0}/unban",
             axum::routing::post(call_unban::<S>),
-        )
-        .route("/_matrix/client/r0/sync", axum::routing::get(call_sync::<S>))
-        .route("/_matrix/client/versions", axum::routing::get(call_get_versions::<S>))
+        );
+    #[cfg(feature = "r0-syncing")]
+    let router = router
+        .route("/_matrix/client/r0/sync", axum::routing::get(call_sync::<S>));
+    #[cfg(feature = "r0-versions")]
+    let router = router
+        .route("/_matrix/client/versions", axum::routing::get(call_get_versions::<S>));
+    router
 }
 
+#[cfg(any(feature = "r0-inviting", feature = "r0-third-party-membership"))]
 async fn route_invite_user_or_invite_by_3pid<S: Service>(
     service: State<Arc<S>>,
     request: RequestParts,
 ) -> Result<Response, MatrixError> {
+    #[cfg(feature = "r0-inviting")]
     if request.has_body_fields(&["user_id"]) {
-        call_invite_user(service, request).await
-    } else if request.has_body_fields(&["id_server", "medium", "address"]) {
-        call_invite_by_3pid(service, request).await
-    } else {
-        call_invite_user(service, request).await
+        return call_invite_user(service, request).await;
     }
+    #[cfg(feature = "r0-third-party-membership")]
+    if request.has_body_fields(&["id_server", "medium", "address"]) {
+        return call_invite_by_3pid(service, request).await;
+    }
+    #[cfg(feature = "r0-inviting")] return call_invite_user(service, request).await;
+    #[cfg(not(feature = "r0-inviting"))] return Err(MatrixError::unrecognized());
 }
 
+#[cfg(feature = "r0-banning")]
 async fn call_ban<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
@@ -554,6 +745,7 @@ async fn call_ban<S: Service>(
     Ok(json_response(200, &response))
 }
 
+#[cfg(feature = "r0-banning")]
 async fn call_unban<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
@@ -566,6 +758,7 @@ async fn call_unban<S: Service>(
     Ok(json_response(200, &response))
 }
 
+#[cfg(feature = "r0-create-room")]
 async fn call_create_room<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
@@ -593,6 +786,7 @@ async fn call_create_room<S: Service>(
     Ok(json_response(200, &response))
 }
 
+#[cfg(feature = "r0-inviting")]
 async fn call_invite_user<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
@@ -605,6 +799,7 @@ async fn call_invite_user<S: Service>(
     Ok(json_response(200, &response))
 }
 
+#[cfg(feature = "r0-joining")]
 async fn call_join_room<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
@@ -627,6 +822,7 @@ async fn call_join_room<S: Service>(
     Ok(json_response(200, &response))
 }
 
+#[cfg(feature = "r0-joining")]
 async fn call_join_room_by_id<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
@@ -640,6 +836,7 @@ async fn call_join_room_by_id<S: Service>(
     Ok(json_response(200, &response))
 }
 
+#[cfg(feature = "r0-kicking")]
 async fn call_kick<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
@@ -652,6 +849,7 @@ async fn call_kick<S: Service>(
     Ok(json_response(200, &response))
 }
 
+#[cfg(feature = "r0-leaving")]
 async fn call_forget_room<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
@@ -663,6 +861,7 @@ async fn call_forget_room<S: Service>(
     Ok(json_response(200, &response))
 }
 
+#[cfg(feature = "r0-leaving")]
 async fn call_leave_room<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
@@ -675,6 +874,7 @@ async fn call_leave_room<S: Service>(
     Ok(json_response(200, &response))
 }
 
+#[cfg(feature = "r0-list-members")]
 async fn call_get_joined_members_by_room<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
@@ -691,6 +891,7 @@ async fn call_get_joined_members_by_room<S: Service>(
     Ok(json_response(200, &response))
 }
 
+#[cfg(feature = "r0-list-members")]
 async fn call_get_members_by_room<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
@@ -717,6 +918,7 @@ async fn call_get_members_by_room<S: Service>(
     Ok(json_response(200, &response))
 }
 
+#[cfg(feature = "r0-login")]
 async fn call_login<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
@@ -739,6 +941,7 @@ async fn call_login<S: Service>(
     Ok(json_response(200, &response))
 }
 
+#[cfg(feature = "r0-registration")]
 async fn call_register<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
@@ -764,6 +967,7 @@ async fn call_register<S: Service>(
     Ok(json_response(200, &response))
 }
 
+#[cfg(feature = "r0-room-messages")]
 async fn call_get_room_events<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
@@ -784,6 +988,7 @@ async fn call_get_room_events<S: Service>(
     Ok(json_response(200, &response))
 }
 
+#[cfg(feature = "r0-room-send")]
 async fn call_send_message<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
@@ -802,6 +1007,7 @@ async fn call_send_message<S: Service>(
     Ok(json_response(200, &response))
 }
 
+#[cfg(feature = "r0-room-state")]
 async fn call_get_room_state<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
@@ -813,6 +1019,7 @@ async fn call_get_room_state<S: Service>(
     Ok(json_response(200, &response))
 }
 
+#[cfg(feature = "r0-room-state")]
 async fn call_get_room_state_with_key<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
@@ -833,6 +1040,7 @@ async fn call_get_room_state_with_key<S: Service>(
     Ok(json_response(200, &response.content()))
 }
 
+#[cfg(feature = "r0-room-state")]
 async fn call_set_room_state_with_key<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
@@ -857,6 +1065,7 @@ async fn call_set_room_state_with_key<S: Service>(
     Ok(json_response(200, &response))
 }
 
+#[cfg(feature = "r0-syncing")]
 async fn call_sync<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
@@ -872,6 +1081,7 @@ async fn call_sync<S: Service>(
     Ok(json_response(200, &response))
 }
 
+#[cfg(feature = "r0-third-party-membership")]
 async fn call_invite_by_3pid<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
@@ -897,6 +1107,7 @@ async fn call_invite_by_3pid<S: Service>(
     Ok(json_response(200, &response))
 }
 
+#[cfg(feature = "r0-versions")]
 async fn call_get_versions<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
@@ -906,6 +1117,7 @@ async fn call_get_versions<S: Service>(
     Ok(json_response(200, &response))
 }
 
+#[cfg(feature = "r0-whoami")]
 async fn call_get_token_owner<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
@@ -922,21 +1134,37 @@ mod tests {
     #[test]
     fn router_builds() {
         struct Unimplemented;
+        #[cfg(feature = "r0-banning")]
         impl super::Banning for Unimplemented {}
+        #[cfg(feature = "r0-create-room")]
         impl super::CreateRoom for Unimplemented {}
+        #[cfg(feature = "r0-inviting")]
         impl super::Inviting for Unimplemented {}
+        #[cfg(feature = "r0-joining")]
         impl super::Joining for Unimplemented {}
+        #[cfg(feature = "r0-kicking")]
         impl super::Kicking for Unimplemented {}
+        #[cfg(feature = "r0-leaving")]
         impl super::Leaving for Unimplemented {}
+        #[cfg(feature = "r0-list-members")]
         impl super::ListMembers for Unimplemented {}
+        #[cfg(feature = "r0-login")]
         impl super::Login for Unimplemented {}
+        #[cfg(feature = "r0-registration")]
         impl super::Registration for Unimplemented {}
+        #[cfg(feature = "r0-room-messages")]
         impl super::RoomMessages for Unimplemented {}
+        #[cfg(feature = "r0-room-send")]
         impl super::RoomSend for Unimplemented {}
+        #[cfg(feature = "r0-room-state")]
         impl super::RoomState for Unimplemented {}
+        #[cfg(feature = "r0-syncing")]
         impl super::Syncing for Unimplemented {}
+        #[cfg(feature = "r0-third-party-membership")]
         impl super::ThirdPartyMembership for Unimplemented {}
+        #[cfg(feature = "r0-versions")]
         impl super::Versions for Unimplemented {}
+        #[cfg(feature = "r0-whoami")]
         impl super::Whoami for Unimplemented {}
         let _ = super::router(Unimplemented);
     }

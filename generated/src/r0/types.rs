@@ -3,6 +3,7 @@
 //! Request and response types.
 
 /// The authentication stage the client completed.
+#[cfg(feature = "r0-registration")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct AuthenticationData {
     pub r#type: String,
@@ -12,6 +13,7 @@ pub struct AuthenticationData {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "r0-registration")]
 crate::runtime::json_object! {
     AuthenticationData {
         r#type: required "type",
@@ -20,6 +22,7 @@ crate::runtime::json_object! {
     }
 }
 
+#[cfg(feature = "r0-registration")]
 impl AuthenticationData {
     /// A value with the required fields; the optional ones are unset.
     pub fn new(r#type: impl Into<String>) -> Self {
@@ -31,6 +34,7 @@ impl AuthenticationData {
     }
 }
 
+#[cfg(feature = "r0-create-room")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateRoomRequest {
     /// Whether the room is listed in the public directory.
@@ -48,6 +52,7 @@ pub struct CreateRoomRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "r0-create-room")]
 crate::runtime::json_object! {
     CreateRoomRequest {
         visibility: optional,
@@ -61,6 +66,7 @@ crate::runtime::json_object! {
     }
 }
 
+#[cfg(feature = "r0-create-room")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateRoomRequestPreset {
     /// `private_chat`
@@ -73,6 +79,7 @@ pub enum CreateRoomRequestPreset {
     Other(String),
 }
 
+#[cfg(feature = "r0-create-room")]
 crate::runtime::open_enum! {
     CreateRoomRequestPreset {
         PrivateChat = "private_chat",
@@ -82,6 +89,7 @@ crate::runtime::open_enum! {
 }
 
 /// Whether the room is listed in the public directory.
+#[cfg(feature = "r0-create-room")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateRoomRequestVisibility {
     /// `public`
@@ -92,6 +100,7 @@ pub enum CreateRoomRequestVisibility {
     Other(String),
 }
 
+#[cfg(feature = "r0-create-room")]
 crate::runtime::open_enum! {
     CreateRoomRequestVisibility {
         Public = "public",
@@ -99,6 +108,7 @@ crate::runtime::open_enum! {
     }
 }
 
+#[cfg(feature = "r0-create-room")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateRoomResponse {
     pub room_id: String,
@@ -107,6 +117,7 @@ pub struct CreateRoomResponse {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "r0-create-room")]
 crate::runtime::json_object! {
     CreateRoomResponse {
         room_id: required,
@@ -114,6 +125,7 @@ crate::runtime::json_object! {
     }
 }
 
+#[cfg(feature = "r0-create-room")]
 impl CreateRoomResponse {
     /// A value with the required fields; the optional ones are unset.
     pub fn new(room_id: impl Into<String>) -> Self {
@@ -185,6 +197,7 @@ impl Event {
 }
 
 /// The id of the event a request created.
+#[cfg(any(feature = "r0-room-send", feature = "r0-room-state"))]
 #[derive(Clone, Debug, PartialEq)]
 pub struct EventIdResponse {
     /// The new event's id.
@@ -194,6 +207,7 @@ pub struct EventIdResponse {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(any(feature = "r0-room-send", feature = "r0-room-state"))]
 crate::runtime::json_object! {
     EventIdResponse {
         event_id: required,
@@ -201,6 +215,7 @@ crate::runtime::json_object! {
     }
 }
 
+#[cfg(any(feature = "r0-room-send", feature = "r0-room-state"))]
 impl EventIdResponse {
     /// A value with the required fields; the optional ones are unset.
     pub fn new(event_id: crate::runtime::ids::EventId) -> Self {
@@ -211,6 +226,7 @@ impl EventIdResponse {
     }
 }
 
+#[cfg(feature = "r0-list-members")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetJoinedMembersByRoomResponse {
     /// Profiles by user id.
@@ -220,6 +236,7 @@ pub struct GetJoinedMembersByRoomResponse {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "r0-list-members")]
 crate::runtime::json_object! {
     GetJoinedMembersByRoomResponse {
         joined: optional,
@@ -227,6 +244,7 @@ crate::runtime::json_object! {
     }
 }
 
+#[cfg(feature = "r0-list-members")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetMembersByRoomMembership {
     /// `join`
@@ -243,6 +261,7 @@ pub enum GetMembersByRoomMembership {
     Other(String),
 }
 
+#[cfg(feature = "r0-list-members")]
 crate::runtime::open_enum! {
     GetMembersByRoomMembership {
         Join = "join",
@@ -253,6 +272,7 @@ crate::runtime::open_enum! {
     }
 }
 
+#[cfg(feature = "r0-list-members")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetMembersByRoomResponse {
     pub chunk: Option<Vec<RoomMemberEvent>>,
@@ -261,6 +281,7 @@ pub struct GetMembersByRoomResponse {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "r0-list-members")]
 crate::runtime::json_object! {
     GetMembersByRoomResponse {
         chunk: optional,
@@ -268,6 +289,7 @@ crate::runtime::json_object! {
     }
 }
 
+#[cfg(feature = "r0-room-messages")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetRoomEventsDir {
     /// `b`
@@ -278,6 +300,7 @@ pub enum GetRoomEventsDir {
     Other(String),
 }
 
+#[cfg(feature = "r0-room-messages")]
 crate::runtime::open_enum! {
     GetRoomEventsDir {
         B = "b",
@@ -285,6 +308,7 @@ crate::runtime::open_enum! {
     }
 }
 
+#[cfg(feature = "r0-whoami")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct GetTokenOwnerResponse {
     pub user_id: String,
@@ -295,6 +319,7 @@ pub struct GetTokenOwnerResponse {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "r0-whoami")]
 crate::runtime::json_object! {
     GetTokenOwnerResponse {
         user_id: required,
@@ -304,6 +329,7 @@ crate::runtime::json_object! {
     }
 }
 
+#[cfg(feature = "r0-whoami")]
 impl GetTokenOwnerResponse {
     /// A value with the required fields; the optional ones are unset.
     pub fn new(user_id: impl Into<String>) -> Self {
@@ -316,6 +342,7 @@ impl GetTokenOwnerResponse {
     }
 }
 
+#[cfg(feature = "r0-versions")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct GetVersionsResponse {
     pub versions: Vec<String>,
@@ -325,6 +352,7 @@ pub struct GetVersionsResponse {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "r0-versions")]
 crate::runtime::json_object! {
     GetVersionsResponse {
         versions: required,
@@ -333,6 +361,7 @@ crate::runtime::json_object! {
     }
 }
 
+#[cfg(feature = "r0-versions")]
 impl GetVersionsResponse {
     /// A value with the required fields; the optional ones are unset.
     pub fn new(versions: Vec<String>) -> Self {
@@ -344,6 +373,7 @@ impl GetVersionsResponse {
     }
 }
 
+#[cfg(feature = "r0-third-party-membership")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct InviteBy3pidRequest {
     pub id_server: String,
@@ -355,6 +385,7 @@ pub struct InviteBy3pidRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "r0-third-party-membership")]
 crate::runtime::json_object! {
     InviteBy3pidRequest {
         id_server: required,
@@ -365,6 +396,7 @@ crate::runtime::json_object! {
     }
 }
 
+#[cfg(feature = "r0-third-party-membership")]
 impl InviteBy3pidRequest {
     /// A value with the required fields; the optional ones are unset.
     pub fn new(
@@ -382,6 +414,7 @@ impl InviteBy3pidRequest {
     }
 }
 
+#[cfg(feature = "r0-third-party-membership")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InviteBy3pidRequestMedium {
     /// `email`
@@ -392,6 +425,7 @@ pub enum InviteBy3pidRequestMedium {
     Other(String),
 }
 
+#[cfg(feature = "r0-third-party-membership")]
 crate::runtime::open_enum! {
     InviteBy3pidRequestMedium {
         Email = "email",
@@ -400,6 +434,7 @@ crate::runtime::open_enum! {
 }
 
 /// What the caller may know of the room before joining.
+#[cfg(feature = "r0-syncing")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InviteState {
     pub events: Option<Vec<crate::runtime::Lenient<StrippedStateEvent>>>,
@@ -408,6 +443,7 @@ pub struct InviteState {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "r0-syncing")]
 crate::runtime::json_object! {
     InviteState {
         events: optional,
@@ -416,6 +452,7 @@ crate::runtime::json_object! {
 }
 
 /// A room the caller is invited to.
+#[cfg(feature = "r0-syncing")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvitedRoomUpdate {
     /// What the caller may know of the room before joining.
@@ -425,6 +462,7 @@ pub struct InvitedRoomUpdate {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "r0-syncing")]
 crate::runtime::json_object! {
     InvitedRoomUpdate {
         invite_state: optional,
@@ -432,6 +470,7 @@ crate::runtime::json_object! {
     }
 }
 
+#[cfg(feature = "r0-joining")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct JoinedRoom {
     /// The room joined.
@@ -441,6 +480,7 @@ pub struct JoinedRoom {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "r0-joining")]
 crate::runtime::json_object! {
     JoinedRoom {
         room_id: required,
@@ -448,6 +488,7 @@ crate::runtime::json_object! {
     }
 }
 
+#[cfg(feature = "r0-joining")]
 impl JoinedRoom {
     /// A value with the required fields; the optional ones are unset.
     pub fn new(room_id: impl Into<String>) -> Self {
@@ -459,6 +500,7 @@ impl JoinedRoom {
 }
 
 /// A room the caller is in.
+#[cfg(feature = "r0-syncing")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct JoinedRoomUpdate {
     pub state: Option<StateEvents>,
@@ -468,6 +510,7 @@ pub struct JoinedRoomUpdate {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "r0-syncing")]
 crate::runtime::json_object! {
     JoinedRoomUpdate {
         state: optional,
@@ -477,6 +520,7 @@ crate::runtime::json_object! {
 }
 
 /// A room the caller left, up to the moment they left.
+#[cfg(feature = "r0-syncing")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LeftRoomUpdate {
     pub state: Option<StateEvents>,
@@ -486,6 +530,7 @@ pub struct LeftRoomUpdate {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "r0-syncing")]
 crate::runtime::json_object! {
     LeftRoomUpdate {
         state: optional,
@@ -494,6 +539,7 @@ crate::runtime::json_object! {
     }
 }
 
+#[cfg(feature = "r0-login")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct LoginRequest {
     /// The login method.
@@ -509,6 +555,7 @@ pub struct LoginRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "r0-login")]
 crate::runtime::json_object! {
     LoginRequest {
         r#type: required "type",
@@ -521,6 +568,7 @@ crate::runtime::json_object! {
     }
 }
 
+#[cfg(feature = "r0-login")]
 impl LoginRequest {
     /// A value with the required fields; the optional ones are unset.
     pub fn new(r#type: LoginRequestType) -> Self {
@@ -537,6 +585,7 @@ impl LoginRequest {
 }
 
 /// The login method.
+#[cfg(feature = "r0-login")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LoginRequestType {
     /// `m.login.password`
@@ -547,6 +596,7 @@ pub enum LoginRequestType {
     Other(String),
 }
 
+#[cfg(feature = "r0-login")]
 crate::runtime::open_enum! {
     LoginRequestType {
         MLoginPassword = "m.login.password",
@@ -554,6 +604,7 @@ crate::runtime::open_enum! {
     }
 }
 
+#[cfg(feature = "r0-login")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct LoginResponse {
     pub user_id: String,
@@ -564,6 +615,7 @@ pub struct LoginResponse {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "r0-login")]
 crate::runtime::json_object! {
     LoginResponse {
         user_id: required,
@@ -573,6 +625,7 @@ crate::runtime::json_object! {
     }
 }
 
+#[cfg(feature = "r0-login")]
 impl LoginResponse {
     /// A value with the required fields; the optional ones are unset.
     pub fn new(user_id: impl Into<String>, access_token: impl Into<String>) -> Self {
@@ -586,6 +639,7 @@ impl LoginResponse {
 }
 
 /// MemberContent
+#[cfg(feature = "r0-list-members")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct MemberContent {
     /// Where the user stands in the room now.
@@ -598,6 +652,7 @@ pub struct MemberContent {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "r0-list-members")]
 crate::runtime::json_object! {
     MemberContent {
         membership: required,
@@ -608,6 +663,7 @@ crate::runtime::json_object! {
     }
 }
 
+#[cfg(feature = "r0-list-members")]
 impl MemberContent {
     /// A value with the required fields; the optional ones are unset.
     pub fn new(membership: MemberContentMembership) -> Self {
@@ -622,6 +678,7 @@ impl MemberContent {
 }
 
 /// Where the user stands in the room now.
+#[cfg(feature = "r0-list-members")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MemberContentMembership {
     /// `invite`
@@ -638,6 +695,7 @@ pub enum MemberContentMembership {
     Other(String),
 }
 
+#[cfg(feature = "r0-list-members")]
 crate::runtime::open_enum! {
     MemberContentMembership {
         Invite = "invite",
@@ -649,6 +707,7 @@ crate::runtime::open_enum! {
 }
 
 /// A membership change aimed at one user.
+#[cfg(any(feature = "r0-banning", feature = "r0-inviting", feature = "r0-kicking"))]
 #[derive(Clone, Debug, PartialEq)]
 pub struct MembershipChange {
     /// The user whose membership changes.
@@ -660,6 +719,7 @@ pub struct MembershipChange {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(any(feature = "r0-banning", feature = "r0-inviting", feature = "r0-kicking"))]
 crate::runtime::json_object! {
     MembershipChange {
         user_id: required,
@@ -668,6 +728,7 @@ crate::runtime::json_object! {
     }
 }
 
+#[cfg(any(feature = "r0-banning", feature = "r0-inviting", feature = "r0-kicking"))]
 impl MembershipChange {
     /// A value with the required fields; the optional ones are unset.
     pub fn new(user_id: impl Into<String>) -> Self {
@@ -714,6 +775,7 @@ impl RateLimitError {
     }
 }
 
+#[cfg(feature = "r0-registration")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RegisterKind {
     /// `user`
@@ -724,6 +786,7 @@ pub enum RegisterKind {
     Other(String),
 }
 
+#[cfg(feature = "r0-registration")]
 crate::runtime::open_enum! {
     RegisterKind {
         User = "user",
@@ -731,6 +794,7 @@ crate::runtime::open_enum! {
     }
 }
 
+#[cfg(feature = "r0-registration")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegisterRequest {
     /// The local part of the new user id.
@@ -747,6 +811,7 @@ pub struct RegisterRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "r0-registration")]
 crate::runtime::json_object! {
     RegisterRequest {
         username: optional,
@@ -759,6 +824,7 @@ crate::runtime::json_object! {
     }
 }
 
+#[cfg(feature = "r0-registration")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct RegisterResponse {
     pub user_id: String,
@@ -770,6 +836,7 @@ pub struct RegisterResponse {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "r0-registration")]
 crate::runtime::json_object! {
     RegisterResponse {
         user_id: required,
@@ -780,6 +847,7 @@ crate::runtime::json_object! {
     }
 }
 
+#[cfg(feature = "r0-registration")]
 impl RegisterResponse {
     /// A value with the required fields; the optional ones are unset.
     pub fn new(user_id: impl Into<String>) -> Self {
@@ -794,6 +862,7 @@ impl RegisterResponse {
 }
 
 /// An event of a room, message or state, with the room it belongs to.
+#[cfg(feature = "r0-room-messages")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct RoomEvent {
     /// The event's payload. Its shape is given by the event type.
@@ -816,6 +885,7 @@ pub struct RoomEvent {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "r0-room-messages")]
 crate::runtime::json_object! {
     RoomEvent {
         content: event,
@@ -829,6 +899,7 @@ crate::runtime::json_object! {
     }
 }
 
+#[cfg(feature = "r0-room-messages")]
 impl RoomEvent {
     /// A value with the required fields; the optional ones are unset.
     pub fn new(
@@ -852,6 +923,7 @@ impl RoomEvent {
 }
 
 /// A page of a room's events, with the tokens around it.
+#[cfg(feature = "r0-room-messages")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct RoomEventsPage {
     /// The token the page starts at (`from`, when it was given).
@@ -865,6 +937,7 @@ pub struct RoomEventsPage {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "r0-room-messages")]
 crate::runtime::json_object! {
     RoomEventsPage {
         start: required,
@@ -874,6 +947,7 @@ crate::runtime::json_object! {
     }
 }
 
+#[cfg(feature = "r0-room-messages")]
 impl RoomEventsPage {
     /// A value with the required fields; the optional ones are unset.
     pub fn new(
@@ -890,6 +964,7 @@ impl RoomEventsPage {
 }
 
 /// RoomMember
+#[cfg(feature = "r0-list-members")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RoomMember {
     pub display_name: Option<String>,
@@ -899,6 +974,7 @@ pub struct RoomMember {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "r0-list-members")]
 crate::runtime::json_object! {
     RoomMember {
         display_name: optional,
@@ -908,6 +984,7 @@ crate::runtime::json_object! {
 }
 
 /// An `m.room.member` state event.
+#[cfg(feature = "r0-list-members")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct RoomMemberEvent {
     /// Always `m.room.member`.
@@ -927,6 +1004,7 @@ pub struct RoomMemberEvent {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "r0-list-members")]
 crate::runtime::json_object! {
     RoomMemberEvent {
         r#type: required "type",
@@ -940,6 +1018,7 @@ crate::runtime::json_object! {
     }
 }
 
+#[cfg(feature = "r0-list-members")]
 impl RoomMemberEvent {
     /// A value with the required fields; the optional ones are unset.
     pub fn new(
@@ -963,6 +1042,7 @@ impl RoomMemberEvent {
     }
 }
 
+#[cfg(any(feature = "r0-joining", feature = "r0-leaving"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RoomRequest {
     pub reason: Option<String>,
@@ -971,6 +1051,7 @@ pub struct RoomRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(any(feature = "r0-joining", feature = "r0-leaving"))]
 crate::runtime::json_object! {
     RoomRequest {
         reason: optional,
@@ -979,6 +1060,7 @@ crate::runtime::json_object! {
 }
 
 /// The caller's rooms, by how the caller stands in them.
+#[cfg(feature = "r0-syncing")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Rooms {
     /// The rooms the caller is in, by room id.
@@ -992,6 +1074,7 @@ pub struct Rooms {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "r0-syncing")]
 crate::runtime::json_object! {
     Rooms {
         join: optional,
@@ -1002,6 +1085,7 @@ crate::runtime::json_object! {
 }
 
 /// A state event: the latest one of each type and state key in a room is the room's current state.
+#[cfg(feature = "r0-room-state")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct StateEvent {
     /// The event's payload. Its shape is given by the event type.
@@ -1024,6 +1108,7 @@ pub struct StateEvent {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "r0-room-state")]
 crate::runtime::json_object! {
     StateEvent {
         content: event,
@@ -1037,6 +1122,7 @@ crate::runtime::json_object! {
     }
 }
 
+#[cfg(feature = "r0-room-state")]
 impl StateEvent {
     /// A value with the required fields; the optional ones are unset.
     pub fn new(
@@ -1061,6 +1147,7 @@ impl StateEvent {
 }
 
 /// State the timeline does not show: the room's state as it was just before the first event of `timeline`.
+#[cfg(feature = "r0-syncing")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct StateEvents {
     pub events: Option<Vec<crate::runtime::Lenient<SyncStateEvent>>>,
@@ -1069,6 +1156,7 @@ pub struct StateEvents {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "r0-syncing")]
 crate::runtime::json_object! {
     StateEvents {
         events: optional,
@@ -1077,6 +1165,7 @@ crate::runtime::json_object! {
 }
 
 /// A state event cut down to what a user who is not in the room may see, such as the name of a room they are invited to.
+#[cfg(feature = "r0-syncing")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct StrippedStateEvent {
     /// With the type, the piece of room state this event sets.
@@ -1092,6 +1181,7 @@ pub struct StrippedStateEvent {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "r0-syncing")]
 crate::runtime::json_object! {
     StrippedStateEvent {
         state_key: required,
@@ -1101,6 +1191,7 @@ crate::runtime::json_object! {
     }
 }
 
+#[cfg(feature = "r0-syncing")]
 impl StrippedStateEvent {
     /// A value with the required fields; the optional ones are unset.
     pub fn new(
@@ -1118,6 +1209,7 @@ impl StrippedStateEvent {
 }
 
 /// What changed in the caller's rooms, and where to continue from.
+#[cfg(feature = "r0-syncing")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct SyncResponse {
     /// The `since` of the next request.
@@ -1129,6 +1221,7 @@ pub struct SyncResponse {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "r0-syncing")]
 crate::runtime::json_object! {
     SyncResponse {
         next_batch: required,
@@ -1137,6 +1230,7 @@ crate::runtime::json_object! {
     }
 }
 
+#[cfg(feature = "r0-syncing")]
 impl SyncResponse {
     /// A value with the required fields; the optional ones are unset.
     pub fn new(next_batch: impl Into<String>) -> Self {
@@ -1149,6 +1243,7 @@ impl SyncResponse {
 }
 
 /// An event of a room as `/sync` lists it: the room is the key it is listed under, so the event does not repeat the room id.
+#[cfg(feature = "r0-syncing")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct SyncRoomEvent {
     /// The event's payload. Its shape is given by the event type.
@@ -1169,6 +1264,7 @@ pub struct SyncRoomEvent {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "r0-syncing")]
 crate::runtime::json_object! {
     SyncRoomEvent {
         content: event,
@@ -1181,6 +1277,7 @@ crate::runtime::json_object! {
     }
 }
 
+#[cfg(feature = "r0-syncing")]
 impl SyncRoomEvent {
     /// A value with the required fields; the optional ones are unset.
     pub fn new(
@@ -1202,6 +1299,7 @@ impl SyncRoomEvent {
 }
 
 /// A state event as `/sync` lists it, under its room.
+#[cfg(feature = "r0-syncing")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct SyncStateEvent {
     /// The event's payload. Its shape is given by the event type.
@@ -1222,6 +1320,7 @@ pub struct SyncStateEvent {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "r0-syncing")]
 crate::runtime::json_object! {
     SyncStateEvent {
         content: event,
@@ -1234,6 +1333,7 @@ crate::runtime::json_object! {
     }
 }
 
+#[cfg(feature = "r0-syncing")]
 impl SyncStateEvent {
     /// A value with the required fields; the optional ones are unset.
     pub fn new(
@@ -1256,6 +1356,7 @@ impl SyncStateEvent {
 }
 
 /// The room's events, oldest first.
+#[cfg(feature = "r0-syncing")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Timeline {
     pub events: Option<Vec<crate::runtime::Lenient<SyncRoomEvent>>>,
@@ -1268,6 +1369,7 @@ pub struct Timeline {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "r0-syncing")]
 crate::runtime::json_object! {
     Timeline {
         events: optional,
@@ -1278,6 +1380,9 @@ crate::runtime::json_object! {
 }
 
 /// Facts about the event that the server adds when it hands it out.
+#[cfg(
+    any(feature = "r0-room-messages", feature = "r0-room-state", feature = "r0-syncing")
+)]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UnsignedData {
     /// The transaction id the client gave when it sent the event; only its sender sees it.
@@ -1287,6 +1392,9 @@ pub struct UnsignedData {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(
+    any(feature = "r0-room-messages", feature = "r0-room-state", feature = "r0-syncing")
+)]
 crate::runtime::json_object! {
     UnsignedData {
         transaction_id: optional,
@@ -1295,6 +1403,7 @@ crate::runtime::json_object! {
 }
 
 /// Who is logging in.
+#[cfg(feature = "r0-login")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct UserIdentifier {
     pub r#type: String,
@@ -1304,6 +1413,7 @@ pub struct UserIdentifier {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "r0-login")]
 crate::runtime::json_object! {
     UserIdentifier {
         r#type: required "type",
@@ -1312,6 +1422,7 @@ crate::runtime::json_object! {
     }
 }
 
+#[cfg(feature = "r0-login")]
 impl UserIdentifier {
     /// A value with the required fields; the optional ones are unset.
     pub fn new(r#type: impl Into<String>) -> Self {
@@ -1324,6 +1435,7 @@ impl UserIdentifier {
 }
 
 /// Query parameters of `joinRoom`.
+#[cfg(feature = "r0-joining")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct JoinRoomQuery {
     /// Servers to try joining through.
@@ -1331,6 +1443,7 @@ pub struct JoinRoomQuery {
 }
 
 /// Query parameters of `getMembersByRoom`.
+#[cfg(feature = "r0-list-members")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetMembersByRoomQuery {
     /// Only members with this membership.
@@ -1340,6 +1453,7 @@ pub struct GetMembersByRoomQuery {
 }
 
 /// Query parameters of `register`.
+#[cfg(feature = "r0-registration")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegisterQuery {
     /// The kind of account; `user` unless said otherwise.
@@ -1347,6 +1461,7 @@ pub struct RegisterQuery {
 }
 
 /// Query parameters of `getRoomEvents`.
+#[cfg(feature = "r0-room-messages")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct GetRoomEventsQuery {
     /// Where to start. Without it, pages start at the newest event (`dir=b`) or at the oldest (`dir=f`).
@@ -1360,6 +1475,7 @@ pub struct GetRoomEventsQuery {
 }
 
 /// Query parameters of `sync`.
+#[cfg(feature = "r0-syncing")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SyncQuery {
     /// The `next_batch` of the previous answer.

@@ -2,6 +2,8 @@
 
 //! The client side: [`Client`] has one method per operation.
 
+#![cfg_attr(not(feature = "v1"), allow(unused_imports))]
+
 use super::types;
 use crate::runtime::client::{encode_path, AuthMode, Call, Error, RetryPolicy};
 
@@ -68,6 +70,7 @@ impl Client {
     /// Create a room.
     ///
     /// `POST /_matrix/client/api/v1/createRoom`
+    #[cfg(feature = "v1-create-room")]
     pub async fn post_create_room(
         &self,
         body: &types::PostCreateRoomRequest,
@@ -90,6 +93,7 @@ impl Client {
     /// Log in with a password.
     ///
     /// `POST /_matrix/client/api/v1/login`
+    #[cfg(feature = "v1-login")]
     pub async fn post_login(
         &self,
         body: &types::PostLoginRequest,
@@ -106,6 +110,7 @@ impl Client {
     /// Invite a user by id.
     ///
     /// `POST /_matrix/client/api/v1/rooms/{roomId}/invite`
+    #[cfg(feature = "v1-membership")]
     pub async fn post_rooms_room_id_invite_membership(
         &self,
         room_id: &str,
@@ -133,6 +138,7 @@ impl Client {
     /// Joins the room with this id; `/join/{roomId}` is the same operation.
     ///
     /// `POST /_matrix/client/api/v1/rooms/{roomId}/join`
+    #[cfg(feature = "v1-membership")]
     pub async fn post_matrix_client_api_v1_rooms_roomid_join(
         &self,
         room_id: &str,
@@ -156,6 +162,7 @@ impl Client {
     /// Leave a room.
     ///
     /// `POST /_matrix/client/api/v1/rooms/{roomId}/leave`
+    #[cfg(feature = "v1-membership")]
     pub async fn post_rooms_room_id_leave(
         &self,
         room_id: &str,
@@ -181,6 +188,7 @@ impl Client {
     /// Invite someone by e-mail address.
     ///
     /// `POST /_matrix/client/api/v1/rooms/{roomId}/invite`
+    #[cfg(feature = "v1-third-party-membership")]
     pub async fn post_rooms_room_id_invite_third_party_membership(
         &self,
         room_id: &str,

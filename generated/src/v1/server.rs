@@ -2,6 +2,8 @@
 
 //! The server side: implement the traits, then serve them with [`router`].
 
+#![cfg_attr(not(feature = "v1"), allow(unused_imports))]
+
 use std::sync::Arc;
 use axum::extract::State;
 use axum::response::Response;
@@ -10,6 +12,7 @@ use crate::runtime::server::{finish, RequestParts, Rule, json_response};
 use crate::runtime::{Auth, MatrixError};
 
 /// The operations of `v1/create_room.yaml`. Each method answers 404 `M_UNRECOGNIZED` until implemented.
+#[cfg(feature = "v1-create-room")]
 pub trait CreateRoom: Send + Sync + 'static {
     /// Create a room.
     ///
@@ -26,7 +29,15 @@ pub trait CreateRoom: Send + Sync + 'static {
     }
 }
 
+/// `CreateRoom` without the `v1-create-room` feature: no operations, and every type implements it.
+#[cfg(not(feature = "v1-create-room"))]
+pub trait CreateRoom {}
+
+#[cfg(not(feature = "v1-create-room"))]
+impl<T: ?Sized> CreateRoom for T {}
+
 /// The operations of `v1/login.yaml`. Each method answers 404 `M_UNRECOGNIZED` until implemented.
+#[cfg(feature = "v1-login")]
 pub trait Login: Send + Sync + 'static {
     /// Log in with a password.
     ///
@@ -43,7 +54,15 @@ pub trait Login: Send + Sync + 'static {
     }
 }
 
+/// `Login` without the `v1-login` feature: no operations, and every type implements it.
+#[cfg(not(feature = "v1-login"))]
+pub trait Login {}
+
+#[cfg(not(feature = "v1-login"))]
+impl<T: ?Sized> Login for T {}
+
 /// The operations of `v1/membership.yaml`. Each method answers 404 `M_UNRECOGNIZED` until implemented.
+#[cfg(feature = "v1-membership")]
 pub trait Membership: Send + Sync + 'static {
     /// Invite a user by id.
     ///
@@ -91,7 +110,15 @@ pub trait Membership: Send + Sync + 'static {
     }
 }
 
+/// `Membership` without the `v1-membership` feature: no operations, and every type implements it.
+#[cfg(not(feature = "v1-membership"))]
+pub trait Membership {}
+
+#[cfg(not(feature = "v1-membership"))]
+impl<T: ?Sized> Membership for T {}
+
 /// The operations of `v1/third_party_membership.yaml`. Each method answers 404 `M_UNRECOGNIZED` until implemented.
+#[cfg(feature = "v1-third-party-membership")]
 pub trait ThirdPartyMembership: Send + Sync + 'static {
     /// Invite someone by e-mail address.
     ///
@@ -109,9 +136,20 @@ pub trait ThirdPartyMembership: Send + Sync + 'static {
     }
 }
 
+/// `ThirdPartyMembership` without the `v1-third-party-membership` feature: no operations, and every type implements it.
+#[cfg(not(feature = "v1-third-party-membership"))]
+pub trait ThirdPartyMembership {}
+
+#[cfg(not(feature = "v1-third-party-membership"))]
+impl<T: ?Sized> ThirdPartyMembership for T {}
+
 /// Everything [`router`] needs: every trait of this API.
-pub trait Service: CreateRoom + Login + Membership + ThirdPartyMembership {}
-impl<T: CreateRoom + Login + Membership + ThirdPartyMembership> Service for T {}
+pub trait Service: Send + Sync + 'static + CreateRoom + Login + Membership + ThirdPartyMembership {}
+
+impl<
+    T: Send + Sync + 'static + CreateRoom + Login + Membership + ThirdPartyMembership,
+> Service for T {}
+
 /// An axum router serving `service` on every path of this API, `x-alias`
 /// paths included. Unknown paths answer 404 and wrong methods 405, both
 /// `M_UNRECOGNIZED`.
@@ -121,21 +159,38 @@ pub fn router<S: Service>(service: S) -> axum::Router {
 
 /// The routes of this API without fallbacks, to merge with other APIs'
 /// routes before the router is made whole with [`finish`].
+///
+/// Each route is compiled with the features of its areas; a build
+/// with none of them returns the bare router.
+#[allow(clippy::let_and_return)]
 pub fn routes<S: Service>() -> axum::Router<Arc<S>> {
-    axum::Router::new()
+    let router = axum::Router::new();
+    #[cfg(feature = "v1-create-room")]
+    let router = router
         .route(
             "/_matrix/client/api/v1/createRoom",
             axum::routing::post(call_post_create_room::<S>),
-        )
+        );
+    #[cfg(feature = "v1-membership")]
+    let router = router
         .route(
             "/_matrix/client/api/v1/join/",
             axum::routing::post(call_post_matrix_client_api_v1_rooms_roomid_join::<S>),
-        )
+        );
+    #[cfg(feature = "v1-membership")]
+    let router = router
         .route(
             "/_matrix/client/api/v1/join/{p0}",
             axum::routing::post(call_post_matrix_client_api_v1_rooms_roomid_join::<S>),
-        )
-        .route("/_matrix/client/api/v1/login", axum::routing::post(call_post_login::<S>))
+        );
+    #[cfg(feature = "v1-login")]
+    let router = router
+        .route(
+            "/_matrix/client/api/v1/login",
+            axum::routing::post(call_post_login::<S>),
+        );
+    #[cfg(any(feature = "v1-membership", feature = "v1-third-party-membership"))]
+    let router = router
         .route(
             "/_matrix/client/api/v1/rooms/{p0}/invite",
             axum::routing::post(
@@ -143,29 +198,41 @@ pub fn routes<S: Service>() -> axum::Router<Arc<S>> {
                     S,
                 >,
             ),
-        )
+        );
+    #[cfg(feature = "v1-membership")]
+    let router = router
         .route(
             "/_matrix/client/api/v1/rooms/{p0}/join",
             axum::routing::post(call_post_matrix_client_api_v1_rooms_roomid_join::<S>),
-        )
+        );
+    #[cfg(feature = "v1-membership")]
+    let router = router
         .route(
             "/_matrix/client/api/v1/rooms/{p0}/leave",
             axum::routing::post(call_post_rooms_room_id_leave::<S>),
-        )
+        );
+    router
 }
 
+#[cfg(any(feature = "v1-membership", feature = "v1-third-party-membership"))]
 async fn route_post_rooms_room_id_invite_membership_or_post_rooms_room_id_invite_third_party_membership<
     S: Service,
 >(service: State<Arc<S>>, request: RequestParts) -> Result<Response, MatrixError> {
+    #[cfg(feature = "v1-membership")]
     if request.has_body_fields(&["user_id"]) {
-        call_post_rooms_room_id_invite_membership(service, request).await
-    } else if request.has_body_fields(&["id_server", "medium", "address"]) {
-        call_post_rooms_room_id_invite_third_party_membership(service, request).await
-    } else {
-        call_post_rooms_room_id_invite_membership(service, request).await
+        return call_post_rooms_room_id_invite_membership(service, request).await;
     }
+    #[cfg(feature = "v1-third-party-membership")]
+    if request.has_body_fields(&["id_server", "medium", "address"]) {
+        return call_post_rooms_room_id_invite_third_party_membership(service, request)
+            .await;
+    }
+    #[cfg(feature = "v1-membership")]
+    return call_post_rooms_room_id_invite_membership(service, request).await;
+    #[cfg(not(feature = "v1-membership"))] return Err(MatrixError::unrecognized());
 }
 
+#[cfg(feature = "v1-create-room")]
 async fn call_post_create_room<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
@@ -187,6 +254,7 @@ async fn call_post_create_room<S: Service>(
     Ok(json_response(200, &response))
 }
 
+#[cfg(feature = "v1-login")]
 async fn call_post_login<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
@@ -197,6 +265,7 @@ async fn call_post_login<S: Service>(
     Ok(json_response(200, &response))
 }
 
+#[cfg(feature = "v1-membership")]
 async fn call_post_rooms_room_id_invite_membership<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
@@ -215,6 +284,7 @@ async fn call_post_rooms_room_id_invite_membership<S: Service>(
     Ok(json_response(200, &response))
 }
 
+#[cfg(feature = "v1-membership")]
 async fn call_post_matrix_client_api_v1_rooms_roomid_join<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
@@ -233,6 +303,7 @@ async fn call_post_matrix_client_api_v1_rooms_roomid_join<S: Service>(
     Ok(json_response(200, &response))
 }
 
+#[cfg(feature = "v1-membership")]
 async fn call_post_rooms_room_id_leave<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
@@ -251,6 +322,7 @@ async fn call_post_rooms_room_id_leave<S: Service>(
     Ok(json_response(200, &response))
 }
 
+#[cfg(feature = "v1-third-party-membership")]
 async fn call_post_rooms_room_id_invite_third_party_membership<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
@@ -276,9 +348,13 @@ mod tests {
     #[test]
     fn router_builds() {
         struct Unimplemented;
+        #[cfg(feature = "v1-create-room")]
         impl super::CreateRoom for Unimplemented {}
+        #[cfg(feature = "v1-login")]
         impl super::Login for Unimplemented {}
+        #[cfg(feature = "v1-membership")]
         impl super::Membership for Unimplemented {}
+        #[cfg(feature = "v1-third-party-membership")]
         impl super::ThirdPartyMembership for Unimplemented {}
         let _ = super::router(Unimplemented);
     }

@@ -30,6 +30,7 @@ impl Error {
     }
 }
 
+#[cfg(feature = "v1-create-room")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PostCreateRoomRequest {
     /// `public` rooms can be joined by anyone.
@@ -43,6 +44,7 @@ pub struct PostCreateRoomRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "v1-create-room")]
 crate::runtime::json_object! {
     PostCreateRoomRequest {
         visibility: optional,
@@ -55,6 +57,7 @@ crate::runtime::json_object! {
 }
 
 /// `public` rooms can be joined by anyone.
+#[cfg(feature = "v1-create-room")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostCreateRoomRequestVisibility {
     /// `public`
@@ -65,6 +68,7 @@ pub enum PostCreateRoomRequestVisibility {
     Other(String),
 }
 
+#[cfg(feature = "v1-create-room")]
 crate::runtime::open_enum! {
     PostCreateRoomRequestVisibility {
         Public = "public",
@@ -72,6 +76,7 @@ crate::runtime::open_enum! {
     }
 }
 
+#[cfg(feature = "v1-create-room")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct PostCreateRoomResponse {
     pub room_id: String,
@@ -81,6 +86,7 @@ pub struct PostCreateRoomResponse {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "v1-create-room")]
 crate::runtime::json_object! {
     PostCreateRoomResponse {
         room_id: required,
@@ -89,6 +95,7 @@ crate::runtime::json_object! {
     }
 }
 
+#[cfg(feature = "v1-create-room")]
 impl PostCreateRoomResponse {
     /// A value with the required fields; the optional ones are unset.
     pub fn new(room_id: impl Into<String>) -> Self {
@@ -100,6 +107,7 @@ impl PostCreateRoomResponse {
     }
 }
 
+#[cfg(feature = "v1-login")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct PostLoginRequest {
     /// The login method; `m.login.password`.
@@ -112,6 +120,7 @@ pub struct PostLoginRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "v1-login")]
 crate::runtime::json_object! {
     PostLoginRequest {
         r#type: required "type",
@@ -121,6 +130,7 @@ crate::runtime::json_object! {
     }
 }
 
+#[cfg(feature = "v1-login")]
 impl PostLoginRequest {
     /// A value with the required fields; the optional ones are unset.
     pub fn new(
@@ -137,6 +147,7 @@ impl PostLoginRequest {
     }
 }
 
+#[cfg(feature = "v1-login")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct PostLoginResponse {
     pub user_id: String,
@@ -147,6 +158,7 @@ pub struct PostLoginResponse {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "v1-login")]
 crate::runtime::json_object! {
     PostLoginResponse {
         user_id: required,
@@ -156,6 +168,7 @@ crate::runtime::json_object! {
     }
 }
 
+#[cfg(feature = "v1-login")]
 impl PostLoginResponse {
     /// A value with the required fields; the optional ones are unset.
     pub fn new(user_id: impl Into<String>, access_token: impl Into<String>) -> Self {
@@ -168,6 +181,7 @@ impl PostLoginResponse {
     }
 }
 
+#[cfg(feature = "v1-membership")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PostMatrixClientApiV1RoomsRoomidJoinResponse {
     pub room_id: Option<String>,
@@ -176,6 +190,7 @@ pub struct PostMatrixClientApiV1RoomsRoomidJoinResponse {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "v1-membership")]
 crate::runtime::json_object! {
     PostMatrixClientApiV1RoomsRoomidJoinResponse {
         room_id: optional,
@@ -183,6 +198,7 @@ crate::runtime::json_object! {
     }
 }
 
+#[cfg(feature = "v1-membership")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct PostRoomsRoomIdInviteMembershipRequest {
     pub user_id: String,
@@ -191,6 +207,7 @@ pub struct PostRoomsRoomIdInviteMembershipRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "v1-membership")]
 crate::runtime::json_object! {
     PostRoomsRoomIdInviteMembershipRequest {
         user_id: required,
@@ -198,6 +215,7 @@ crate::runtime::json_object! {
     }
 }
 
+#[cfg(feature = "v1-membership")]
 impl PostRoomsRoomIdInviteMembershipRequest {
     /// A value with the required fields; the optional ones are unset.
     pub fn new(user_id: impl Into<String>) -> Self {
@@ -208,6 +226,7 @@ impl PostRoomsRoomIdInviteMembershipRequest {
     }
 }
 
+#[cfg(feature = "v1-third-party-membership")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct PostRoomsRoomIdInviteThirdPartyMembershipRequest {
     pub id_server: String,
@@ -218,6 +237,7 @@ pub struct PostRoomsRoomIdInviteThirdPartyMembershipRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "v1-third-party-membership")]
 crate::runtime::json_object! {
     PostRoomsRoomIdInviteThirdPartyMembershipRequest {
         id_server: required,
@@ -227,6 +247,7 @@ crate::runtime::json_object! {
     }
 }
 
+#[cfg(feature = "v1-third-party-membership")]
 impl PostRoomsRoomIdInviteThirdPartyMembershipRequest {
     /// A value with the required fields; the optional ones are unset.
     pub fn new(

@@ -3,17 +3,19 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::{ident, op_docs, ty_tokens};
+use super::{gates, ident, op_docs, ty_tokens};
 use crate::ir::types::Ty;
 use crate::ir::{ApiIr, Auth, Headers, OperationIr, QueryEncoding, ResponseType};
 use crate::routes::Segment;
 
 pub fn emit(api: &ApiIr) -> TokenStream {
-    let methods = api
-        .areas
-        .iter()
-        .flat_map(|a| &a.operations)
-        .map(|op| method(op, api.negotiates));
+    let imports_lint = gates::imports_of_areas(api);
+    let methods = api.areas.iter().flat_map(|area| {
+        let gate = gates::area(area);
+        area.operations
+            .iter()
+            .map(move |op| method(op, api.negotiates, &gate))
+    });
     let encodes = api
         .areas
         .iter()
@@ -46,6 +48,7 @@ pub fn emit(api: &ApiIr) -> TokenStream {
     });
     quote! {
         //! The client side: [`Client`] has one method per operation.
+        #imports_lint
 
         #types
         use crate::runtime::client::{#encodes AuthMode, Call, Error, RetryPolicy};
@@ -132,7 +135,7 @@ fn param_ty(ty: &Ty, scope: &TokenStream) -> TokenStream {
 
 /// One operation's method; with `negotiated`, its path is the one of the
 /// newest release the server speaks.
-fn method(op: &OperationIr, negotiated: bool) -> TokenStream {
+fn method(op: &OperationIr, negotiated: bool, gate: &TokenStream) -> TokenStream {
     let scope = quote!(types::);
     let name = ident(&op.fn_name);
     let route = format!("`{} {}`", op.method.to_uppercase(), op.path);
@@ -262,6 +265,7 @@ fn method(op: &OperationIr, negotiated: bool) -> TokenStream {
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     quote! {
         #doc
+        #gate
         #deprecated
         pub async fn #name(&self, #(#params),*) -> Result<#response_ty, Error> {
             let path = #path;

@@ -14,7 +14,10 @@ use crate::events::Kind;
 use crate::ir::events::{EventIr, EventsIr, FamilyIr};
 
 pub fn emit(ir: &EventsIr) -> TokenStream {
-    let defs = ir.types.values().map(type_def);
+    let defs = ir
+        .types
+        .values()
+        .map(|def| type_def(def, &TokenStream::new()));
     let families = ir.families.iter().map(family);
     let content = event_content(&ir.events);
     let kinds = envelope_docs(ir);

@@ -32,7 +32,10 @@ pub fn render(header: &str, tokens: TokenStream, docs: &DocTable) -> Result<Stri
             match &item {
                 syn::Item::Macro(call) if call.ident.is_none() => {
                     match runtime_macro_call(&call.mac) {
-                        Some(text) => code.push_str(&text),
+                        Some(text) => {
+                            code.push_str(&attributes(&call.attrs));
+                            code.push_str(&text);
+                        }
                         None => code.push_str(&print(Vec::new(), vec![item])),
                     }
                 }
@@ -47,6 +50,21 @@ pub fn render(header: &str, tokens: TokenStream, docs: &DocTable) -> Result<Stri
         )))
     })?;
     Ok(format!("{header}{}", separate_items(&docs.expand(&code))))
+}
+
+/// Outer attributes (a `#[cfg]`) as prettyplease prints them over an item.
+fn attributes(attrs: &[syn::Attribute]) -> String {
+    if attrs.is_empty() {
+        return String::new();
+    }
+    let unit = syn::Item::Struct(syn::parse_quote!(#(#attrs)* struct S;));
+    let text = prettyplease::unparse(&syn::File {
+        shebang: None,
+        frontmatter: None,
+        attrs: Vec::new(),
+        items: vec![unit],
+    });
+    text.strip_suffix("struct S;\n").unwrap_or(&text).to_owned()
 }
 
 /// A call of the runtime's `json_object!` or `open_enum!`, one field or
@@ -117,9 +135,11 @@ fn separate_items(code: &str) -> String {
     let mut previous = "";
     for line in code.lines() {
         // A doc line may end in `;` too: only code ends an item.
+        let top_level = !previous.starts_with([' ', '/']);
         let item_ended =
-            previous == "}" || (previous.ends_with(';') && !previous.starts_with([' ', '/']));
-        let after_module_docs = previous.starts_with("//!") && !line.starts_with("//!");
+            previous == "}" || (top_level && (previous.ends_with(';') || previous.ends_with("{}")));
+        let after_module_docs = (previous.starts_with("//!") && !line.starts_with("//!"))
+            || (previous.starts_with("#![") && !line.starts_with("#!["));
         let starts_item = !line.starts_with(' ') && !line.is_empty() && line != "}";
         let same_kind_use = previous.starts_with("use ") && line.starts_with("use ");
         if starts_item && (item_ended || after_module_docs) && !same_kind_use {
@@ -147,13 +167,16 @@ mod tests {
                 S { a: required, r#type: optional "type", ..extra }
             }
             crate::runtime::json_object!(S { a: required });
+            #[cfg(feature = "f")]
+            crate::runtime::open_enum! { E { A = "a", } }
         };
         let code = render("", tokens, &DocTable::default()).unwrap();
         assert_eq!(
             code,
             "pub struct S {\n    pub a: u8,\n}\n\ncrate::runtime::json_object! {\n    S {\n        \
              a: required,\n        r#type: optional \"type\",\n        ..extra\n    }\n}\n\n\
-             crate::runtime::json_object!(S { a : required });\n"
+             crate::runtime::json_object!(S { a : required });\n\n\
+             #[cfg(feature = \"f\")]\ncrate::runtime::open_enum! {\n    E {\n        A = \"a\",\n    }\n}\n"
         );
     }
 

@@ -13,19 +13,25 @@ use quote::{format_ident, quote};
 mod routes;
 mod rules;
 
-use super::{docs, ident, op_docs, ty_tokens};
+use super::{docs, gates, ident, op_docs, ty_tokens};
 use crate::ir::types::{Ty, TypeDef};
 use crate::ir::{ApiIr, Auth, BodyIr, Headers, OperationIr, ParamIr, QueryEncoding, ResponseType};
 use routes::routes;
 use rules::{body_rules, enum_values, is_object};
 
 pub fn emit(api: &ApiIr) -> TokenStream {
+    let imports_lint = gates::imports_of_areas(api);
     let types_scope = quote!(types::);
     let traits = api.areas.iter().map(|area| {
         let name = ident(&area.trait_name);
+        let feature = &area.feature;
         let doc = docs(&format!(
             "The operations of `{}`. Each method answers 404 `M_UNRECOGNIZED` until implemented.",
             area.file
+        ));
+        let off_doc = docs(&format!(
+            "`{}` without the `{feature}` feature: no operations, and every type implements it.",
+            area.trait_name
         ));
         let methods = area
             .operations
@@ -33,21 +39,37 @@ pub fn emit(api: &ApiIr) -> TokenStream {
             .map(|op| trait_method(op, &types_scope));
         quote! {
             #doc
+            #[cfg(feature = #feature)]
             pub trait #name: Send + Sync + 'static {
                 #(#methods)*
             }
+
+            #off_doc
+            #[cfg(not(feature = #feature))]
+            pub trait #name {}
+
+            #[cfg(not(feature = #feature))]
+            impl<T: ?Sized> #name for T {}
         }
     });
     let bounds: Vec<_> = api.areas.iter().map(|a| ident(&a.trait_name)).collect();
     let callers = api.areas.iter().flat_map(|area| {
-        area.operations
-            .iter()
-            .map(move |op| caller(op, &area.trait_name, &api.types))
+        let gate = gates::area(area);
+        area.operations.iter().map(move |op| {
+            let caller = caller(op, &area.trait_name, &api.types);
+            quote!(#gate #caller)
+        })
+    });
+    let test_impls = api.areas.iter().map(|area| {
+        let gate = gates::area(area);
+        let name = ident(&area.trait_name);
+        quote!(#gate impl super::#name for Unimplemented {})
     });
     let (handlers, registrations) = routes(api);
     let imports = imports(api);
     quote! {
         //! The server side: implement the traits, then serve them with [`router`].
+        #imports_lint
 
         use std::sync::Arc;
 
@@ -56,9 +78,9 @@ pub fn emit(api: &ApiIr) -> TokenStream {
         #(#traits)*
 
         /// Everything [`router`] needs: every trait of this API.
-        pub trait Service: #(#bounds)+* {}
+        pub trait Service: Send + Sync + 'static #(+ #bounds)* {}
 
-        impl<T: #(#bounds)+*> Service for T {}
+        impl<T: Send + Sync + 'static #(+ #bounds)*> Service for T {}
 
         /// An axum router serving `service` on every path of this API, `x-alias`
         /// paths included. Unknown paths answer 404 and wrong methods 405, both
@@ -69,8 +91,14 @@ pub fn emit(api: &ApiIr) -> TokenStream {
 
         /// The routes of this API without fallbacks, to merge with other APIs'
         /// routes before the router is made whole with [`finish`].
+        ///
+        /// Each route is compiled with the features of its areas; a build
+        /// with none of them returns the bare router.
+        #[allow(clippy::let_and_return)]
         pub fn routes<S: Service>() -> axum::Router<Arc<S>> {
-            axum::Router::new() #(#registrations)*
+            let router = axum::Router::new();
+            #(#registrations)*
+            router
         }
 
         #(#handlers)*
@@ -83,7 +111,7 @@ pub fn emit(api: &ApiIr) -> TokenStream {
             #[test]
             fn router_builds() {
                 struct Unimplemented;
-                #(impl super::#bounds for Unimplemented {})*
+                #(#test_impls)*
                 let _ = super::router(Unimplemented);
             }
         }

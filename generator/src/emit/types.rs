@@ -4,58 +4,65 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::{docs, ident, ty_tokens};
+use super::{docs, gates, ident, ty_tokens};
 use crate::ir::types::{Def, Field, Ty, TypeDef};
 use crate::ir::{ApiIr, Headers, QueryEncoding, ResponseType, StatusVariant};
 
 pub fn emit(api: &ApiIr) -> TokenStream {
-    let defs = api.types.values().map(type_def);
-    let responses = api
-        .areas
-        .iter()
-        .flat_map(|a| &a.operations)
-        .filter_map(|op| match &op.response_type {
-            ResponseType::Enum { name, variants } => Some(response_enum(name, variants, &op.id)),
-            ResponseType::Single { .. } => None,
-        });
-    let queries = api
-        .areas
-        .iter()
-        .flat_map(|a| &a.operations)
-        .filter_map(|op| {
-            let name = op.query_type.as_ref()?;
-            let fields = op.query_params.iter().map(|p| {
-                let doc = p.docs.as_deref().map(docs).unwrap_or_default();
-                let field = ident(&p.ident);
-                let ty = ty_tokens(&p.ty, &TokenStream::new());
-                let ty = match p.encoding {
-                    QueryEncoding::IdOrJson => quote!(crate::runtime::IdOrJson<#ty>),
-                    _ => ty,
-                };
-                let optional = !p.required && !p.repeated && !p.open_ended;
-                let ty = if optional { quote!(Option<#ty>) } else { ty };
-                let ty = if p.open_ended {
-                    quote!(std::collections::BTreeMap<String, String>)
-                } else {
-                    ty
-                };
-                quote! { #doc pub #field: #ty, }
-            });
-            let doc = docs(&format!("Query parameters of `{}`.", op.id));
-            let name = ident(name);
-            // Required enum and identifier parameters have no default value.
-            let default = op
-                .query_params
+    let defs = api
+        .types
+        .values()
+        .map(|def| type_def(def, &gates::ty(api, &def.name)));
+    // Each operation's own types, compiled with its area.
+    let ops = || {
+        api.areas.iter().flat_map(|area| {
+            area.operations
                 .iter()
-                .all(|p| !p.required || !matches!(p.ty, Ty::Named(_) | Ty::Id(_)))
-                .then(|| quote!(Default,));
-            Some(quote! {
-                #doc
-                #[derive(Clone, Debug, #default PartialEq)]
-                pub struct #name { #(#fields)* }
-            })
+                .map(move |op| (op, gates::area(area)))
+        })
+    };
+    let responses = ops().filter_map(|(op, gate)| match &op.response_type {
+        ResponseType::Enum { name, variants } => {
+            let item = response_enum(name, variants, &op.id);
+            Some(quote!(#gate #item))
+        }
+        ResponseType::Single { .. } => None,
+    });
+    let queries = ops().filter_map(|(op, gate)| {
+        let name = op.query_type.as_ref()?;
+        let fields = op.query_params.iter().map(|p| {
+            let doc = p.docs.as_deref().map(docs).unwrap_or_default();
+            let field = ident(&p.ident);
+            let ty = ty_tokens(&p.ty, &TokenStream::new());
+            let ty = match p.encoding {
+                QueryEncoding::IdOrJson => quote!(crate::runtime::IdOrJson<#ty>),
+                _ => ty,
+            };
+            let optional = !p.required && !p.repeated && !p.open_ended;
+            let ty = if optional { quote!(Option<#ty>) } else { ty };
+            let ty = if p.open_ended {
+                quote!(std::collections::BTreeMap<String, String>)
+            } else {
+                ty
+            };
+            quote! { #doc pub #field: #ty, }
         });
-    let answers = api.areas.iter().flat_map(|a| &a.operations).flat_map(|op| {
+        let doc = docs(&format!("Query parameters of `{}`.", op.id));
+        let name = ident(name);
+        // Required enum and identifier parameters have no default value.
+        let default = op
+            .query_params
+            .iter()
+            .all(|p| !p.required || !matches!(p.ty, Ty::Named(_) | Ty::Id(_)))
+            .then(|| quote!(Default,));
+        Some(quote! {
+            #doc
+            #gate
+            #[derive(Clone, Debug, #default PartialEq)]
+            pub struct #name { #(#fields)* }
+        })
+    });
+    let answers = ops().flat_map(|(op, gate)| {
         let answers: Vec<(u16, &Ty, bool, &Headers)> = match &op.response_type {
             ResponseType::Single {
                 status,
@@ -71,7 +78,10 @@ pub fn emit(api: &ApiIr) -> TokenStream {
         };
         answers
             .into_iter()
-            .map(|(status, ty, binary, headers)| answer(&op.id, status, ty, binary, headers))
+            .map(move |(status, ty, binary, headers)| {
+                let item = answer(&op.id, status, ty, binary, headers);
+                quote!(#gate #item)
+            })
     });
     quote! {
         //! Request and response types.
@@ -123,7 +133,8 @@ fn answer(op_id: &str, status: u16, ty: &Ty, binary: bool, headers: &Headers) ->
     }
 }
 
-pub(super) fn type_def(def: &TypeDef) -> TokenStream {
+/// The items of a named type, each under `gate` (a `#[cfg]`, or nothing).
+pub(super) fn type_def(def: &TypeDef, gate: &TokenStream) -> TokenStream {
     let doc = def.docs.as_deref().map(docs).unwrap_or_default();
     let name = ident(&def.name);
     let scope = TokenStream::new();
@@ -133,8 +144,8 @@ pub(super) fn type_def(def: &TypeDef) -> TokenStream {
                 .iter()
                 .all(|f| !f.required || matches!(f.ty, Ty::Option(_)));
             let default = all_optional.then(|| quote!(Default,));
-            let constructor = (!all_optional).then(|| constructor(&def.name, fields, extra));
-            let json = json_object(&name, fields, extra.is_some());
+            let constructor = (!all_optional).then(|| constructor(&def.name, fields, extra, gate));
+            let json = json_object(&name, fields, extra.is_some(), gate);
             let fields = fields.iter().map(field);
             let extra = extra.as_ref().map(|ty| {
                 let ty = ty_tokens(ty, &scope);
@@ -146,6 +157,7 @@ pub(super) fn type_def(def: &TypeDef) -> TokenStream {
             });
             quote! {
                 #doc
+                #gate
                 #[derive(Clone, Debug, #default PartialEq)]
                 pub struct #name {
                     #(#fields)*
@@ -155,7 +167,7 @@ pub(super) fn type_def(def: &TypeDef) -> TokenStream {
                 #constructor
             }
         }
-        Def::Enum { variants } => open_enum(&def.name, variants, doc),
+        Def::Enum { variants } => open_enum(&def.name, variants, doc, gate),
         Def::Union { variants } => {
             let variants = variants.iter().map(|(variant, ty)| {
                 let variant = ident(variant);
@@ -164,6 +176,7 @@ pub(super) fn type_def(def: &TypeDef) -> TokenStream {
             });
             quote! {
                 #doc
+                #gate
                 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
                 #[serde(untagged)]
                 pub enum #name { #(#variants)* }
@@ -174,14 +187,19 @@ pub(super) fn type_def(def: &TypeDef) -> TokenStream {
                 Ty::Named(target) if *target == def.name => quote!(serde_json::Value),
                 other => ty_tokens(other, &scope),
             };
-            quote! { #doc pub type #name = #ty; }
+            quote! { #doc #gate pub type #name = #ty; }
         }
     }
 }
 
 /// `new` for a struct with required fields: they are its arguments, the
 /// optional ones start empty. (Structs without required fields derive `Default`.)
-fn constructor(name: &str, fields: &[Field], extra: &Option<Ty>) -> TokenStream {
+fn constructor(
+    name: &str,
+    fields: &[Field],
+    extra: &Option<Ty>,
+    gate: &TokenStream,
+) -> TokenStream {
     let scope = TokenStream::new();
     let takes = |f: &&Field| f.required && !matches!(f.ty, Ty::Option(_));
     let params = fields.iter().filter(takes).map(|f| {
@@ -208,6 +226,7 @@ fn constructor(name: &str, fields: &[Field], extra: &Option<Ty>) -> TokenStream 
     let allow = many.then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let name = ident(name);
     quote! {
+        #gate
         impl #name {
             /// A value with the required fields; the optional ones are unset.
             #allow
@@ -269,7 +288,7 @@ fn carried(field: &Field) -> Carried {
 /// The struct's `Serialize` and `Deserialize`: its fields, how each is
 /// carried and under which property name. (`emit::format` prints the call
 /// one field a line.)
-fn json_object(name: &Ident, fields: &[Field], extra: bool) -> TokenStream {
+fn json_object(name: &Ident, fields: &[Field], extra: bool, gate: &TokenStream) -> TokenStream {
     let entries = fields.iter().map(|field| {
         let ident = ident(&field.ident);
         let carried = carried(field);
@@ -284,13 +303,19 @@ fn json_object(name: &Ident, fields: &[Field], extra: bool) -> TokenStream {
     });
     let extra = extra.then(|| quote!(..extra));
     quote! {
+        #gate
         crate::runtime::json_object! {
             #name { #(#entries)* #extra }
         }
     }
 }
 
-fn open_enum(name: &str, variants: &[(String, String)], doc: TokenStream) -> TokenStream {
+fn open_enum(
+    name: &str,
+    variants: &[(String, String)],
+    doc: TokenStream,
+    gate: &TokenStream,
+) -> TokenStream {
     let name = ident(name);
     let decls = variants.iter().map(|(variant, wire)| {
         let variant = ident(variant);
@@ -303,6 +328,7 @@ fn open_enum(name: &str, variants: &[(String, String)], doc: TokenStream) -> Tok
     });
     quote! {
         #doc
+        #gate
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
             #(#decls)*
@@ -310,6 +336,7 @@ fn open_enum(name: &str, variants: &[(String, String)], doc: TokenStream) -> Tok
             Other(String),
         }
 
+        #gate
         crate::runtime::open_enum! {
             #name { #(#wires)* }
         }

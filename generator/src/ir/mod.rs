@@ -9,6 +9,7 @@ mod dedup;
 mod event_bodies;
 pub mod events;
 pub mod examples;
+pub mod features;
 mod operation;
 mod params;
 pub mod types;
@@ -34,6 +35,11 @@ pub struct ApiIr {
     /// Whether the client picks each operation's path from the versions the
     /// server lists: the client-server API, which has `/versions`.
     pub negotiates: bool,
+    /// The Cargo feature turning on all of the API's areas (`features::assign`).
+    pub feature: String,
+    /// The areas (indices into `areas`) reaching each type only some of them
+    /// need; a type not listed is always compiled.
+    pub type_areas: BTreeMap<String, std::collections::BTreeSet<usize>>,
 }
 
 impl ApiIr {
@@ -50,6 +56,8 @@ impl ApiIr {
 pub struct Area {
     pub trait_name: String,
     pub file: String,
+    /// The Cargo feature compiling the area (`features::assign`).
+    pub feature: String,
     pub operations: Vec<OperationIr>,
 }
 
@@ -269,6 +277,7 @@ pub fn build_with(api: &Api, typed_events: bool) -> ApiIr {
                 // Files whose names differ only in punctuation (`a-b`, `a_b`) meet here.
                 trait_name: trait_names.claim(&type_ident(&stem), ""),
                 file: op.file.clone(),
+                feature: String::new(),
                 operations: Vec::new(),
             })
             .operations
@@ -295,12 +304,15 @@ pub fn build_with(api: &Api, typed_events: bool) -> ApiIr {
         .operations
         .iter()
         .any(|op| op.path == VERSIONS_PATH && op.history.is_some());
+    let areas: Vec<Area> = areas.into_values().collect();
     ApiIr {
         negotiates,
         module: module_name(&api.name),
         title: api.openapi.info.title.clone(),
-        areas: areas.into_values().collect(),
+        type_areas: features::type_areas(&areas, &graph.defs),
+        areas,
         types: graph.defs,
+        feature: String::new(),
     }
 }
 

@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{bare_name, caller_name};
-use crate::emit::ident;
+use crate::emit::{gates, ident};
 use crate::ir::{ApiIr, OperationIr};
 use crate::model::Discriminator;
 use crate::routes::Segment;
@@ -33,32 +33,51 @@ fn axum_path(path: &str) -> String {
     out
 }
 
-/// One handler per method and path, and the `.route(...)` calls registering them.
+/// An operation and the feature of its area.
+type Gated<'a> = (&'a OperationIr, &'a str);
+
+/// A route's handler and the features any of which compiles it.
+#[derive(Clone)]
+struct Handler {
+    name: proc_macro2::Ident,
+    features: Vec<String>,
+}
+
+/// One handler per method and path, and the statements registering them
+/// (`let router = router.route(...);`, each under its features).
 pub fn routes(api: &ApiIr) -> (Vec<TokenStream>, Vec<TokenStream>) {
-    let mut by_route: BTreeMap<(String, String), Vec<&OperationIr>> = BTreeMap::new();
-    for op in api.areas.iter().flat_map(|a| &a.operations) {
-        by_route
-            // By the route axum sees, so `/h/{x}` and `/h/{y}` share one handler.
-            .entry((axum_path(&op.path), op.method.clone()))
-            .or_default()
-            .push(op);
+    let mut by_route: BTreeMap<(String, String), Vec<Gated>> = BTreeMap::new();
+    for area in &api.areas {
+        for op in &area.operations {
+            by_route
+                // By the route axum sees, so `/h/{x}` and `/h/{y}` share one handler.
+                .entry((axum_path(&op.path), op.method.clone()))
+                .or_default()
+                .push((op, area.feature.as_str()));
+        }
     }
     let mut handlers = Vec::new();
     // Path (as axum sees it) -> method -> handler.
-    let mut registrations: BTreeMap<String, BTreeMap<String, proc_macro2::Ident>> = BTreeMap::new();
+    let mut registrations: BTreeMap<String, BTreeMap<String, Handler>> = BTreeMap::new();
     for ((path, method), ops) in &by_route {
+        let mut features: Vec<String> = ops.iter().map(|(_, f)| (*f).to_owned()).collect();
+        features.sort();
+        features.dedup();
         // An operation alone on its route is its own handler.
-        let handler = match ops.as_slice() {
-            [one] => caller_name(one),
+        let name = match ops.as_slice() {
+            [(one, _)] => caller_name(one),
             several => {
-                let names: Vec<&str> = several.iter().map(|o| bare_name(&o.fn_name)).collect();
+                let names: Vec<&str> = several.iter().map(|(o, _)| bare_name(&o.fn_name)).collect();
                 let handler = format_ident!("route_{}", names.join("_or_"));
-                handlers.push(dispatcher(&handler, several));
+                let gate = gates::any_of(features.iter().map(String::as_str));
+                let dispatcher = dispatcher(&handler, several, features.len() > 1);
+                handlers.push(quote!(#gate #dispatcher));
                 handler
             }
         };
+        let handler = Handler { name, features };
         let mut paths = vec![axum_path(path)];
-        for op in ops {
+        for (op, _) in ops {
             paths.extend(op.aliases.iter().map(|a| axum_path(a)));
         }
         for p in paths {
@@ -71,7 +90,7 @@ pub fn routes(api: &ApiIr) -> (Vec<TokenStream>, Vec<TokenStream>) {
     // A trailing parameter may be empty (`/state/m.room.topic/` for an empty
     // state key); the matcher never matches an empty segment, so such paths
     // get a route of their own, unless the spec declares that path itself.
-    let empty_tails: Vec<(String, String, proc_macro2::Ident)> = registrations
+    let empty_tails: Vec<(String, String, Handler)> = registrations
         .iter()
         .filter(|(path, _)| path.ends_with('}'))
         .flat_map(|(path, methods)| {
@@ -88,16 +107,32 @@ pub fn routes(api: &ApiIr) -> (Vec<TokenStream>, Vec<TokenStream>) {
             .entry(method)
             .or_insert(handler);
     }
+    // A path's methods under the same features share a statement; axum
+    // merges the methods of one path registered in several.
     let registrations = registrations
         .into_iter()
-        .map(|(path, methods)| {
-            let mut chain = methods.into_iter().map(|(method, handler)| {
-                let method = ident(&method);
-                quote!(#method(#handler::<S>))
-            });
-            let first = chain.next().expect("a route has a method");
-            let rest = chain.map(|c| quote!(.#c));
-            quote!(.route(#path, axum::routing::#first #(#rest)*))
+        .flat_map(|(path, methods)| {
+            let mut by_features: BTreeMap<Vec<String>, Vec<(String, proc_macro2::Ident)>> =
+                BTreeMap::new();
+            for (method, handler) in methods {
+                by_features
+                    .entry(handler.features)
+                    .or_default()
+                    .push((method, handler.name));
+            }
+            by_features.into_iter().map(move |(features, methods)| {
+                let gate = gates::any_of(features.iter().map(String::as_str));
+                let mut chain = methods.into_iter().map(|(method, handler)| {
+                    let method = ident(&method);
+                    quote!(#method(#handler::<S>))
+                });
+                let first = chain.next().expect("a route has a method");
+                let rest = chain.map(|c| quote!(.#c));
+                quote! {
+                    #gate
+                    let router = router.route(#path, axum::routing::#first #(#rest)*);
+                }
+            })
         })
         .collect();
     (handlers, registrations)
@@ -105,8 +140,12 @@ pub fn routes(api: &ApiIr) -> (Vec<TokenStream>, Vec<TokenStream>) {
 
 /// The handler of a route several operations share: it hands the request
 /// to the one it is for.
-fn dispatcher(handler: &proc_macro2::Ident, ops: &[&OperationIr]) -> TokenStream {
-    let call = dispatch(ops);
+fn dispatcher(handler: &proc_macro2::Ident, ops: &[Gated], gated: bool) -> TokenStream {
+    let call = if gated {
+        gated_dispatch(ops)
+    } else {
+        dispatch(&ops.iter().map(|(op, _)| *op).collect::<Vec<_>>())
+    };
     quote! {
         async fn #handler<S: Service>(
             service: State<Arc<S>>,
@@ -141,4 +180,44 @@ fn dispatch(ops: &[&OperationIr]) -> TokenStream {
     }
     let last = fallback.unwrap_or_else(|| call(ops[0]));
     quote!(#(#branches else)* { #last })
+}
+
+/// The call for a route shared by operations of different areas: each
+/// branch is compiled with its operation's area, and without the fallback's
+/// the rest answer as an unknown endpoint.
+fn gated_dispatch(ops: &[Gated]) -> TokenStream {
+    let call = |op: &OperationIr| {
+        let caller = caller_name(op);
+        quote!(#caller(service, request).await)
+    };
+    let mut branches = Vec::new();
+    let mut fallback = None;
+    for (op, feature) in ops {
+        let condition = match &op.discriminator {
+            Some(Discriminator::BodyFields(fields)) => {
+                quote!(request.has_body_fields(&[#(#fields),*]))
+            }
+            Some(Discriminator::QueryParam(name)) => quote!(request.has_query(#name)),
+            Some(Discriminator::Fallback) | None => {
+                fallback = Some((*op, *feature));
+                continue;
+            }
+        };
+        let c = call(op);
+        branches.push(quote! {
+            #[cfg(feature = #feature)]
+            if #condition {
+                return #c;
+            }
+        });
+    }
+    let (last, feature) = fallback.unwrap_or(ops[0]);
+    let last = call(last);
+    quote! {
+        #(#branches)*
+        #[cfg(feature = #feature)]
+        return #last;
+        #[cfg(not(feature = #feature))]
+        return Err(MatrixError::unrecognized());
+    }
 }

@@ -91,6 +91,19 @@ pub enum Def {
 
 impl Def {
     /// Every type the definition holds, each in turn (an enum holds none).
+    pub fn for_each_ty<'a>(&'a self, mut visit: impl FnMut(&'a Ty)) {
+        match self {
+            Def::Struct { fields, extra } => {
+                fields.iter().for_each(|field| visit(&field.ty));
+                extra.iter().for_each(visit);
+            }
+            Def::Union { variants } => variants.iter().for_each(|(_, ty)| visit(ty)),
+            Def::Alias(ty) => visit(ty),
+            Def::Enum { .. } => {}
+        }
+    }
+
+    /// Every type the definition holds, each in turn (an enum holds none).
     pub fn tys_mut(&mut self, mut visit: impl FnMut(&mut Ty)) {
         match self {
             Def::Struct { fields, extra } => {

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Checks a generated crate with each of its API areas alone, client and
+# server on (`cargo check --all-targets`, under the crate's own
+# `#![deny(warnings)]`), then with no area at all (`cargo clippy -D warnings`):
+# every type an area's operations reach must come with the area, and nothing
+# may be left unused without it. One line per area; the log of a failure is
+# printed, and the script exits with 1 if any failed.
+#
+# Usage: scripts/each_area.sh CRATE_DIR
+#   the crate is copied under target/each-area (its own workspace there) and
+#   built into target/each-area/target.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source=${1:?usage: scripts/each_area.sh CRATE_DIR}
+work=$PWD/target/each-area
+rm -rf "$work/crate" && mkdir -p "$work"
+cp -r "$source" "$work/crate"
+printf '\n[workspace]\n' >>"$work/crate/Cargo.toml"
+export CARGO_TARGET_DIR=$work/target
+cd "$work/crate"
+
+failures=0
+run() { # LABEL CARGO-ARGS...
+  local label=$1 start log=$work/last.log
+  shift
+  start=$(date +%s)
+  if cargo "$@" >"$log" 2>&1; then
+    echo "ok    $label ($(($(date +%s) - start)) s)"
+  else
+    echo "FAIL  $label"
+    cat "$log"
+    failures=$((failures + 1))
+  fi
+}
+
+run "no area (clippy)" clippy --quiet --all-targets --no-default-features \
+  --features client,server -- -D warnings
+mapfile -t areas < <(sed -n 's/^\([a-z0-9-]*\) = \[\]$/\1/p' Cargo.toml)
+for area in "${areas[@]}"; do
+  run "$area" check --quiet --all-targets --no-default-features --features "client,server,$area"
+done
+echo "${#areas[@]} areas, $failures failed"
+[ "$failures" = 0 ]
