@@ -14,8 +14,13 @@ use super::types::{Ty, TypeDef};
 use super::{ApiIr, Area, OperationIr, ResponseType};
 use crate::names::{snake_case, Scope};
 
-/// The features the generated crate declares besides its areas and APIs.
-pub const FIXED: &[&str] = &["default", "client", "server", "rustls", "all-areas"];
+/// The generated crate's other features, and its optional dependencies
+/// (which `dep:` keeps out of the features, but a reader would confuse).
+pub const FIXED: &[&str] = &[
+    "default", "client", "server", "rustls", "all-areas", "axum", "reqwest", "percent-encoding",
+    "form_urlencoded", "tokio", "hyper", "hyper-util", "http-body", "http-body-util",
+    "tower-service", "serde_path_to_error",
+];
 
 /// Names every API's and area's feature, unique across the crate (API
 /// modules must be final: the names derive from them).
