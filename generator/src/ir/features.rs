@@ -17,9 +17,22 @@ use crate::names::{snake_case, Scope};
 /// The generated crate's other features, and its optional dependencies
 /// (which `dep:` keeps out of the features, but a reader would confuse).
 pub const FIXED: &[&str] = &[
-    "default", "client", "server", "rustls", "all-areas", "axum", "reqwest", "percent-encoding",
-    "form_urlencoded", "tokio", "hyper", "hyper-util", "http-body", "http-body-util",
-    "tower-service", "serde_path_to_error",
+    "default",
+    "client",
+    "server",
+    "rustls",
+    "all-areas",
+    "axum",
+    "reqwest",
+    "percent-encoding",
+    "form_urlencoded",
+    "tokio",
+    "hyper",
+    "hyper-util",
+    "http-body",
+    "http-body-util",
+    "tower-service",
+    "serde_path_to_error",
 ];
 
 /// Names every API's and area's feature, unique across the crate (API
