@@ -10,9 +10,10 @@
 #   the two crates alternating so that load on the machine falls on both;
 #   medians and their ratio;
 # * the generated crate's rebuild with fewer features: every area with one
-#   side (`client`, `server`) or with none (the types), and a bot's client:
-#   the client with the areas of logging in, syncing, joining, leaving,
-#   sending and profiles only. What a user who needs less pays.
+#   side (`client`, `server`) or with none (the types), a bot's client (the
+#   areas of logging in, syncing, joining, leaving, sending and profiles),
+#   and an account tool's client (logging in and out, registration,
+#   passwords, profiles, whoami: no events). What a user who needs less pays.
 #
 # Both crates are built without incremental compilation, as cargo builds a
 # crate from a registry (a path dependency, as ours is here, would otherwise
@@ -85,8 +86,10 @@ echo "  ours ${ours_median} s, ruma ${ruma_median} s: $(echo "scale=2; $ours_med
 
 bot="client-server-login client-server-sync client-server-joining client-server-leaving"
 bot="$bot client-server-room-send client-server-profile"
-for set in types:all-areas client:client,all-areas server:server,all-areas \
-  bot:client,${bot// /,}; do
+accounts="client-server-login client-server-logout client-server-registration"
+accounts="$accounts client-server-password-management client-server-profile client-server-whoami"
+for set in types:all-areas,events client:client,all-areas server:server,all-areas \
+  bot:client,${bot// /,} accounts:client,${accounts// /,}; do
   name=${set%%:*} features=${set#*:}
   dir=$work/ours-$name
   quoted=$(printf '"%s", ' ${features//,/ })

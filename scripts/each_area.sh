@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Checks a generated crate with each of its API areas alone, client and
-# server on (`cargo check --all-targets`, under the crate's own
-# `#![deny(warnings)]`), then with no area at all (`cargo clippy -D warnings`):
+# Checks a generated crate with no area at all, and with its `events` module
+# alone (`cargo clippy -D warnings`), then with each of its API areas alone,
+# client and server on (`cargo check --all-targets`, under the crate's own
+# `#![deny(warnings)]`):
 # every type an area's operations reach must come with the area, and nothing
 # may be left unused without it. One line per area; the log of a failure is
 # printed, and the script exits with 1 if any failed.
@@ -35,7 +36,12 @@ run() { # LABEL CARGO-ARGS...
 
 run "no area (clippy)" clippy --quiet --all-targets --no-default-features \
   --features client,server -- -D warnings
-mapfile -t areas < <(sed -n 's/^\([a-z0-9-]*\) = \[\]$/\1/p' Cargo.toml)
+if grep -q '^events = \[\]$' Cargo.toml; then
+  run "events alone (clippy)" clippy --quiet --all-targets --no-default-features \
+    --features client,server,events -- -D warnings
+fi
+# An area's feature is the one-line kind: `name = []`, or `name = ["events"]`.
+mapfile -t areas < <(sed -n 's/^\([a-z0-9-]*\) = \[\("events"\)\{0,1\}\]$/\1/p' Cargo.toml | grep -vx events)
 for area in "${areas[@]}"; do
   run "$area" check --quiet --all-targets --no-default-features --features "client,server,$area"
 done

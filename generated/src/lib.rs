@@ -9,6 +9,9 @@
 //! Each area of an API (a file of the spec) is a feature of its own
 //! (`client-server-sync`): its operations and the types they reach. A feature
 //! per API turns on its areas, `all-areas` every API (the default).
+//!
+//! [`events`] is the feature `events`, which the areas whose operations
+//! carry events turn on.
 
 #![deny(warnings)]
 #![forbid(unsafe_code)]
@@ -21,6 +24,7 @@ pub mod runtime;
 /// path in the newest of them the server speaks.
 pub const RELEASES: &[&str] = &[];
 
+#[cfg(feature = "events")]
 #[rustfmt::skip]
 pub mod events;
 

@@ -168,6 +168,7 @@ impl Error {
 }
 
 /// What every event has, whatever its kind.
+#[cfg(feature = "events")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct Event {
     /// The event's payload. Its shape is given by the event type.
@@ -179,6 +180,7 @@ pub struct Event {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "events")]
 crate::runtime::json_object! {
     Event {
         content: event,
@@ -186,6 +188,7 @@ crate::runtime::json_object! {
     }
 }
 
+#[cfg(feature = "events")]
 impl Event {
     /// A value with the required fields; the optional ones are unset.
     pub fn new(content: crate::events::EventContent) -> Self {

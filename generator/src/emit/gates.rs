@@ -24,11 +24,12 @@ pub fn area(area: &Area) -> TokenStream {
     any_of([area.feature.as_str()])
 }
 
-/// `#[cfg(...)]` for an API type: the areas reaching it, or nothing for a
-/// type every build holds.
+/// `#[cfg(...)]` for an API type: the areas reaching it; for a type no area
+/// reaches, the `events` feature if it holds event contents, else nothing.
 pub fn ty(api: &ApiIr, name: &str) -> TokenStream {
     match api.type_areas.get(name) {
         Some(areas) => any_of(areas.iter().map(|&i| api.areas[i].feature.as_str())),
+        None if api.event_types.contains(name) => any_of(["events"]),
         None => TokenStream::new(),
     }
 }

@@ -157,7 +157,10 @@ pub fn emit_crate(
 ) -> Result<Vec<(String, String)>> {
     let header = header(options);
     let mut files = vec![
-        ("Cargo.toml".to_owned(), manifest::cargo_toml(options, apis)),
+        (
+            "Cargo.toml".to_owned(),
+            manifest::cargo_toml(options, apis, events.is_some()),
+        ),
         (
             "src/lib.rs".to_owned(),
             format!(
@@ -209,9 +212,15 @@ fn lib_rs(apis: &[ApiIr], events: bool, releases: &[String], options: &CrateOpti
          //! `client`). Shared support code is in [`runtime`].\n//!\n\
          //! Each area of an API (a file of the spec) is a feature of its own\n\
          //! (`client-server-sync`): its operations and the types they reach. A feature\n\
-         //! per API turns on its areas, `all-areas` every API (the default).\n\n\
+         //! per API turns on its areas, `all-areas` every API (the default).\n{}\n\
          #![deny(warnings)]\n#![forbid(unsafe_code)]\n\n#[rustfmt::skip]\npub mod runtime;\n",
-        options.source
+        options.source,
+        if events {
+            "//!\n//! [`events`] is the feature `events`, which the areas whose operations\n\
+             //! carry events turn on.\n"
+        } else {
+            ""
+        }
     );
     let releases: Vec<String> = releases.iter().map(|r| format!("{r:?}")).collect();
     text.push_str(&format!(
@@ -222,7 +231,7 @@ fn lib_rs(apis: &[ApiIr], events: bool, releases: &[String], options: &CrateOpti
         releases.join(", ")
     ));
     if events {
-        text.push_str("\n#[rustfmt::skip]\npub mod events;\n");
+        text.push_str("\n#[cfg(feature = \"events\")]\n#[rustfmt::skip]\npub mod events;\n");
     }
     for api in apis {
         text.push_str(&format!(

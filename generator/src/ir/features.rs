@@ -6,7 +6,8 @@
 //! API and file (`client-server-room-upgrades`); each API is a feature that
 //! turns on all of its areas (`client-server`), and `all-areas` turns on every
 //! API. A type is compiled when any area that reaches it is on, or always when
-//! no area reaches it (or an always-compiled type does).
+//! no area reaches it (or an always-compiled type does). The `events` module
+//! is a feature too, which the areas holding event contents turn on.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -18,6 +19,7 @@ use crate::names::{snake_case, Scope};
 /// (which `dep:` keeps out of the features, but a reader would confuse).
 pub const FIXED: &[&str] = &[
     "default",
+    "events",
     "client",
     "server",
     "rustls",
@@ -92,6 +94,60 @@ pub fn type_areas(
         }
     }
     reached
+}
+
+/// Which areas need the crate's `events` module (their operations or the
+/// types they reach hold an event content, which their feature then turns
+/// on), and which of the types every build would hold need it, and are
+/// compiled with the `events` feature instead.
+pub fn event_needs(
+    areas: &[Area],
+    defs: &BTreeMap<String, TypeDef>,
+    type_areas: &BTreeMap<String, BTreeSet<usize>>,
+) -> (Vec<bool>, BTreeSet<String>) {
+    // The types holding an event content, directly or through others.
+    let mut holding: BTreeSet<&str> = BTreeSet::new();
+    loop {
+        let before = holding.len();
+        for (name, def) in defs {
+            let mut holds = false;
+            def.def.for_each_ty(|ty| holds |= holds_event(ty, &holding));
+            if holds {
+                holding.insert(name);
+            }
+        }
+        if holding.len() == before {
+            break;
+        }
+    }
+    let needs = areas
+        .iter()
+        .map(|area| {
+            area.operations.iter().any(|op| {
+                let mut holds = op.content_type.is_some();
+                operation_tys(op, |ty| holds |= holds_event(ty, &holding));
+                holds
+            })
+        })
+        .collect();
+    let always = holding
+        .into_iter()
+        .filter(|name| !type_areas.contains_key(*name))
+        .map(str::to_owned)
+        .collect();
+    (needs, always)
+}
+
+/// Whether `ty` is or holds an event content, or one of the `holding` types.
+fn holds_event(ty: &Ty, holding: &BTreeSet<&str>) -> bool {
+    match ty {
+        Ty::EventContent | Ty::EventContentBody => true,
+        Ty::Named(name) => holding.contains(name.as_str()),
+        Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) | Ty::Lenient(inner) => {
+            holds_event(inner, holding)
+        }
+        _ => false,
+    }
 }
 
 /// Every type an operation names: parameters, body and answers.

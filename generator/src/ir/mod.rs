@@ -40,6 +40,9 @@ pub struct ApiIr {
     /// The areas (indices into `areas`) reaching each type only some of them
     /// need; a type not listed is always compiled.
     pub type_areas: BTreeMap<String, std::collections::BTreeSet<usize>>,
+    /// The types no area reaches that hold event contents: they are compiled
+    /// with the crate's `events` module (its feature).
+    pub event_types: std::collections::BTreeSet<String>,
 }
 
 impl ApiIr {
@@ -58,6 +61,9 @@ pub struct Area {
     pub file: String,
     /// The Cargo feature compiling the area (`features::assign`).
     pub feature: String,
+    /// Whether its operations, or the types they reach, hold event contents
+    /// (the area's feature turns on `events`).
+    pub needs_events: bool,
     pub operations: Vec<OperationIr>,
 }
 
@@ -278,6 +284,7 @@ pub fn build_with(api: &Api, typed_events: bool) -> ApiIr {
                 trait_name: trait_names.claim(&type_ident(&stem), ""),
                 file: op.file.clone(),
                 feature: String::new(),
+                needs_events: false,
                 operations: Vec::new(),
             })
             .operations
@@ -304,12 +311,18 @@ pub fn build_with(api: &Api, typed_events: bool) -> ApiIr {
         .operations
         .iter()
         .any(|op| op.path == VERSIONS_PATH && op.history.is_some());
-    let areas: Vec<Area> = areas.into_values().collect();
+    let mut areas: Vec<Area> = areas.into_values().collect();
+    let type_areas = features::type_areas(&areas, &graph.defs);
+    let (area_events, event_types) = features::event_needs(&areas, &graph.defs, &type_areas);
+    for (area, needs_events) in areas.iter_mut().zip(area_events) {
+        area.needs_events = needs_events;
+    }
     ApiIr {
         negotiates,
         module: module_name(&api.name),
         title: api.openapi.info.title.clone(),
-        type_areas: features::type_areas(&areas, &graph.defs),
+        type_areas,
+        event_types,
         areas,
         types: graph.defs,
         feature: String::new(),

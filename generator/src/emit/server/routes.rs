@@ -159,23 +159,13 @@ fn dispatcher(handler: &proc_macro2::Ident, ops: &[Gated], gated: bool) -> Token
 /// The call for a route several operations share: they are told apart by
 /// their discriminators, the fallback (or else the first) taking the rest.
 fn dispatch(ops: &[&OperationIr]) -> TokenStream {
-    let call = |op: &OperationIr| {
-        let caller = caller_name(op);
-        quote!(#caller(service, request).await)
-    };
     let mut branches = Vec::new();
     let mut fallback = None;
     for op in ops {
-        match &op.discriminator {
-            Some(Discriminator::BodyFields(fields)) => {
-                let c = call(op);
-                branches.push(quote!(if request.has_body_fields(&[#(#fields),*]) { #c }));
-            }
-            Some(Discriminator::QueryParam(name)) => {
-                let c = call(op);
-                branches.push(quote!(if request.has_query(#name) { #c }));
-            }
-            Some(Discriminator::Fallback) | None => fallback = Some(call(op)),
+        let call = call(op);
+        match condition(op) {
+            Some(condition) => branches.push(quote!(if #condition { #call })),
+            None => fallback = Some(call),
         }
     }
     let last = fallback.unwrap_or_else(|| call(ops[0]));
@@ -186,33 +176,21 @@ fn dispatch(ops: &[&OperationIr]) -> TokenStream {
 /// branch is compiled with its operation's area, and without the fallback's
 /// the rest answer as an unknown endpoint.
 fn gated_dispatch(ops: &[Gated]) -> TokenStream {
-    let call = |op: &OperationIr| {
-        let caller = caller_name(op);
-        quote!(#caller(service, request).await)
-    };
     let mut branches = Vec::new();
     let mut fallback = None;
-    for (op, feature) in ops {
-        let condition = match &op.discriminator {
-            Some(Discriminator::BodyFields(fields)) => {
-                quote!(request.has_body_fields(&[#(#fields),*]))
-            }
-            Some(Discriminator::QueryParam(name)) => quote!(request.has_query(#name)),
-            Some(Discriminator::Fallback) | None => {
-                fallback = Some((*op, *feature));
-                continue;
-            }
-        };
-        let c = call(op);
-        branches.push(quote! {
-            #[cfg(feature = #feature)]
-            if #condition {
-                return #c;
-            }
-        });
+    for &(op, feature) in ops {
+        let call = call(op);
+        match condition(op) {
+            Some(condition) => branches.push(quote! {
+                #[cfg(feature = #feature)]
+                if #condition {
+                    return #call;
+                }
+            }),
+            None => fallback = Some((call, feature)),
+        }
     }
-    let (last, feature) = fallback.unwrap_or(ops[0]);
-    let last = call(last);
+    let (last, feature) = fallback.unwrap_or_else(|| (call(ops[0].0), ops[0].1));
     quote! {
         #(#branches)*
         #[cfg(feature = #feature)]
@@ -220,4 +198,21 @@ fn gated_dispatch(ops: &[Gated]) -> TokenStream {
         #[cfg(not(feature = #feature))]
         return Err(MatrixError::unrecognized());
     }
+}
+
+/// What tells an operation's requests apart on a shared route; `None` for
+/// the fallback.
+fn condition(op: &OperationIr) -> Option<TokenStream> {
+    match &op.discriminator {
+        Some(Discriminator::BodyFields(fields)) => {
+            Some(quote!(request.has_body_fields(&[#(#fields),*])))
+        }
+        Some(Discriminator::QueryParam(name)) => Some(quote!(request.has_query(#name))),
+        Some(Discriminator::Fallback) | None => None,
+    }
+}
+
+fn call(op: &OperationIr) -> TokenStream {
+    let caller = caller_name(op);
+    quote!(#caller(service, request).await)
 }
