@@ -22,10 +22,7 @@ pub fn emit(api: &ApiIr) -> TokenStream {
         })
     };
     let responses = ops().filter_map(|(op, gate)| match &op.response_type {
-        ResponseType::Enum { name, variants } => {
-            let item = response_enum(name, variants, &op.id);
-            Some(quote!(#gate #item))
-        }
+        ResponseType::Enum { name, variants } => Some(response_enum(name, variants, &op.id, &gate)),
         ResponseType::Single { .. } => None,
     });
     let queries = ops().filter_map(|(op, gate)| {
@@ -79,8 +76,7 @@ pub fn emit(api: &ApiIr) -> TokenStream {
         answers
             .into_iter()
             .map(move |(status, ty, binary, headers)| {
-                let item = answer(&op.id, status, ty, binary, headers);
-                quote!(#gate #item)
+                answer(&op.id, status, ty, binary, headers, &gate)
             })
     });
     quote! {
@@ -94,7 +90,14 @@ pub fn emit(api: &ApiIr) -> TokenStream {
 
 /// The struct of an answer with declared headers: its body (if any) and one
 /// field per header. Headers are not JSON: no serde.
-fn answer(op_id: &str, status: u16, ty: &Ty, binary: bool, headers: &Headers) -> TokenStream {
+fn answer(
+    op_id: &str,
+    status: u16,
+    ty: &Ty,
+    binary: bool,
+    headers: &Headers,
+    gate: &TokenStream,
+) -> TokenStream {
     let name = ident(&headers.name);
     let doc = docs(&format!(
         "The HTTP {status} answer of `{op_id}`: its body and the headers the spec declares."
@@ -128,6 +131,7 @@ fn answer(op_id: &str, status: u16, ty: &Ty, binary: bool, headers: &Headers) ->
     });
     quote! {
         #doc
+        #gate
         #[derive(Clone, Debug, PartialEq)]
         pub struct #name { #body #(#fields)* }
     }
@@ -343,7 +347,12 @@ fn open_enum(
     }
 }
 
-fn response_enum(name: &str, variants: &[StatusVariant], op_id: &str) -> TokenStream {
+fn response_enum(
+    name: &str,
+    variants: &[StatusVariant],
+    op_id: &str,
+    gate: &TokenStream,
+) -> TokenStream {
     let name = ident(name);
     let doc = docs(&format!(
         "The success responses of `{op_id}`, one variant per status."
@@ -367,6 +376,7 @@ fn response_enum(name: &str, variants: &[StatusVariant], op_id: &str) -> TokenSt
     });
     quote! {
         #doc
+        #gate
         #[derive(Clone, Debug, PartialEq)]
         pub enum #name { #(#variants)* }
     }
