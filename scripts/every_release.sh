@@ -29,7 +29,8 @@ cargo build --quiet --release -p matrix-codegen --bin matrix-codegen
 bin=$(realpath "${CARGO_TARGET_DIR:-target}")/release/matrix-codegen
 work=$PWD/target/every-release
 mkdir -p "$work/crates" "$work/logs"
-export CARGO_TARGET_DIR=$work/target RUSTDOCFLAGS="-D warnings"
+# Each release's crate is built once: incremental caches would only fill the disk.
+export CARGO_TARGET_DIR=$work/target RUSTDOCFLAGS="-D warnings" CARGO_INCREMENTAL=0
 
 if [ $# -gt 0 ]; then
   tags=() with_merged=no

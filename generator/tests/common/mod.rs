@@ -113,6 +113,9 @@ pub fn cargo_in_generated(name: &str, files: &[(String, String)], args: &[&str])
         .args(args)
         .current_dir(&dir)
         .env("CARGO_TARGET_DIR", scratch("target"))
+        // Each crate is rewritten before it is built: an incremental cache
+        // per feature set would only fill the disk.
+        .env("CARGO_INCREMENTAL", "0")
         // Documentation is part of the output: a broken link fails `cargo doc`.
         .env("RUSTDOCFLAGS", "-D warnings")
         .output()
