@@ -94,13 +94,10 @@ impl EventContent {
             Self::Other { event_type, .. } => event_type,
         }
     }
-    /// The content without its type, as a send or state request carries it.
+    /// The content without its type, as a send or state request carries
+    /// it; `serde_json::to_value(content.content())` makes it a JSON value.
     pub fn content(&self) -> ContentOnly<'_> {
         ContentOnly(self)
-    }
-    /// The content as JSON, without its type.
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::to_value(self.content()).unwrap_or_default()
     }
 }
 

@@ -102,7 +102,10 @@ impl Surface {
         op: &str,
         call: impl Future<Output = Result<EventContent, Error>>,
     ) -> Option<EventContent> {
-        self.call(op, call, |v| Encoded::Json(v.to_json())).await
+        self.call(op, call, |v| {
+            Encoded::Json(serde_json::to_value(v.content()).unwrap_or_default())
+        })
+        .await
     }
 
     /// Calls an operation, re-encoding a success with `encode`. The first call
