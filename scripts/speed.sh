@@ -4,6 +4,10 @@
 # median wall time of RUNS runs each, the ratios, and the peak memory of
 # `generate`. Release builds; run it on a quiet machine.
 #
+# Then the same two on one core (`taskset`), where the ratio is one of work
+# alone: the bare parse runs on one core, `generate` on every core it has,
+# so their wall-time ratio also says how well the run spreads over them.
+#
 # Usage: scripts/speed.sh [SPEC_DATA_DIR] [RUNS]
 #   default: ../shared/corpus/openapi31-latest/data (beside this checkout), 11 runs
 set -euo pipefail
@@ -24,9 +28,18 @@ bundle=$(median_ms "$bin/matrix-codegen" bundle "$data/api" --root "$data" --out
 /usr/bin/time -o "$work/peak" -f %M "$bin/matrix-codegen" generate "$data/api" --root "$data" \
   --out "$work/crate" >/dev/null 2>&1
 peak_kb=$(tail -1 "$work/peak")
+one_core=""
+if command -v taskset >/dev/null; then
+  parse_one=$(median_ms taskset -c 0 "$bin/examples/bare_parse" "$data")
+  generate_one=$(median_ms taskset -c 0 "$bin/matrix-codegen" generate "$data/api" --root "$data" \
+    --out "$work/crate")
+  one_core="on one core: bare parse ${parse_one} ms, generate ${generate_one} ms \
+($(echo "scale=2; $generate_one / $parse_one" | bc)x the work of the bare parse)"
+fi
 
 echo "spec: $data ($("$bin/examples/bare_parse" "$data"))"
 echo "bare parse:  ${parse} ms"
 echo "bundle:      ${bundle} ms  ($(echo "scale=2; $bundle / $parse" | bc)x the bare parse)"
 echo "generate:    ${generate} ms  ($(echo "scale=2; $generate / $parse" | bc)x the bare parse)"
 echo "generate peak memory: $(( peak_kb / 1024 )) MB"
+[ -z "$one_core" ] || echo "$one_core"

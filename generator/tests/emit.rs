@@ -173,7 +173,7 @@ fn check_content(id: &str, event_type: &str, json: &str, failures: &mut Vec<Stri
     if event_type.starts_with("m.") && matches!(content, matrix_api::events::EventContent::Other { .. }) {
         failures.push(format!("{id}\tis not a typed {event_type} content"));
     }
-    let back = content.to_json();
+    let back = serde_json::to_value(content.content()).unwrap();
     if let Some(diff) = difference(&without_nulls(expected), &without_nulls(back), String::new()) {
         failures.push(format!("{id}\tchanges on the way back: {diff}"));
     }
