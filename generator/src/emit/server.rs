@@ -16,8 +16,7 @@ mod traits;
 
 use super::{gates, ident};
 use crate::ir::ApiIr;
-use callers::caller;
-pub(crate) use callers::{bare_name, caller_name};
+use callers::{bare_name, caller, caller_name};
 use imports::imports;
 use routes::routes;
 use traits::area_trait;

@@ -13,12 +13,12 @@ use crate::emit::ident;
 use crate::ir::types::{Ty, TypeDef};
 use crate::ir::{Auth, BodyIr, Headers, OperationIr, ParamIr, QueryEncoding, ResponseType};
 
-pub(crate) fn caller_name(op: &OperationIr) -> proc_macro2::Ident {
+pub(super) fn caller_name(op: &OperationIr) -> proc_macro2::Ident {
     format_ident!("call_{}", bare_name(&op.fn_name))
 }
 
 /// A method name as part of a longer one (`call_type`, not `call_r#type`).
-pub(crate) fn bare_name(fn_name: &str) -> &str {
+pub(super) fn bare_name(fn_name: &str) -> &str {
     fn_name.trim_start_matches("r#")
 }
 
