@@ -14,6 +14,9 @@
 #   areas of logging in, syncing, joining, leaving, sending and profiles),
 #   and an account tool's client (logging in and out, registration,
 #   passwords, profiles, whoami: no events). What a user who needs less pays.
+# * a server's own crate: one that implements every area trait with its
+#   defaults and builds the router, rebuilt alone (its `main.rs` touched),
+#   the generic handlers compiled for its service. ruma has no counterpart.
 #
 # Both crates are built without incremental compilation, as cargo builds a
 # crate from a registry (a path dependency, as ours is here, would otherwise
@@ -58,7 +61,12 @@ seconds() { # DIR CARGO-ARGS...
   local dir=$1 start end
   shift
   start=$(date +%s%N)
-  (cd "$dir" && CARGO_INCREMENTAL=0 CARGO_TARGET_DIR=$dir/target cargo "$@" --quiet >/dev/null 2>&1)
+  # A build that fails has no time to report: say so, and stop the script.
+  if ! (cd "$dir" && CARGO_INCREMENTAL=0 CARGO_TARGET_DIR=$dir/target cargo "$@" --quiet \
+    >"$dir/build.log" 2>&1); then
+    echo "error: cargo $* failed in $dir (see $dir/build.log)" >&2
+    kill -TERM $$
+  fi
   end=$(date +%s%N)
   echo "scale=1; ($end - $start) / 1000000000" | bc
 }
@@ -103,3 +111,23 @@ for set in types:all-areas,events client:client,all-areas server:server,all-area
   alone=$(median "${times[@]}")
   echo "  ours alone, $name ($features): $alone s, $(echo "scale=2; $alone / $ruma_median" | bc)x ruma (runs: ${times[*]})"
 done
+
+# A server's own crate: every trait of the API implemented with its defaults.
+dir=$work/serving
+user_of "$dir" 'matrix-api = { path = "../generated", default-features = false, features = ["server", "all-areas"] }'
+traits=$(grep -o "^pub trait Service: Send + Sync + 'static + [^{]*" "$work/generated/src/client_server/server.rs" |
+  sed "s/^pub trait Service: Send + Sync + 'static + //; s/+/ /g")
+{
+  echo "use matrix_api::client_server::server::*;"
+  echo "struct Unimplemented;"
+  for t in $traits; do echo "impl $t for Unimplemented {}"; done
+  echo "fn main() { let _ = router(Unimplemented); }"
+} >"$dir/src/main.rs"
+seconds "$dir" build >/dev/null # the crate and its dependencies
+times=()
+for _ in $(seq 1 "$runs"); do
+  touch "$dir/src/main.rs"
+  times+=("$(seconds "$dir" build)")
+done
+echo "  a server's own crate (every trait with its defaults, the router), rebuilt alone:" \
+  "$(median "${times[@]}") s (runs: ${times[*]})"

@@ -19,6 +19,16 @@ pub use super::validate::{Rule, RuleKind};
 /// The largest request body a route reads (larger ones get 413 `M_TOO_LARGE`).
 pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
+/// What an operation's handler returns: its answer, to come.
+pub type Reply =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<Response, MatrixError>> + Send>>;
+
+/// The one type of every route's handler. axum compiles its handler
+/// machinery once per handler type: as one type, the routes of an API
+/// compile it once for a service, not once per route, in the crate that
+/// serves it (a future boxed per request is the price).
+pub type Handler<S> = fn(axum::extract::State<std::sync::Arc<S>>, RequestParts) -> Reply;
+
 impl IntoResponse for MatrixError {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

@@ -6,9 +6,8 @@
 
 use std::sync::Arc;
 use axum::extract::State;
-use axum::response::Response;
 use super::types;
-use crate::runtime::server::{finish, RequestParts, Rule, json_response};
+use crate::runtime::server::{finish, Handler, Reply, RequestParts, Rule, json_response};
 use crate::runtime::{Auth, MatrixError};
 
 /// The operations of `r0/banning.yaml`. Each method answers 404 `M_UNRECOGNIZED` until implemented.
@@ -597,534 +596,607 @@ pub fn routes<S: Service>() -> axum::Router<Arc<S>> {
     let router = router
         .route(
             "/_matrix/client/r0/account/whoami",
-            axum::routing::get(call_get_token_owner::<S>),
+            axum::routing::get(call_get_token_owner::<S> as Handler<S>),
         );
     #[cfg(feature = "r0-create-room")]
     let router = router
         .route(
             "/_matrix/client/r0/createRoom",
-            axum::routing::post(call_create_room::<S>),
+            axum::routing::post(call_create_room::<S> as Handler<S>),
         );
     #[cfg(feature = "r0-joining")]
     let router = router
-        .route("/_matrix/client/r0/join/", axum::routing::post(call_join_room::<S>));
+        .route(
+            "/_matrix/client/r0/join/",
+            axum::routing::post(call_join_room::<S> as Handler<S>),
+        );
     #[cfg(feature = "r0-joining")]
     let router = router
-        .route("/_matrix/client/r0/join/{p0}", axum::routing::post(call_join_room::<S>));
+        .route(
+            "/_matrix/client/r0/join/{p0}",
+            axum::routing::post(call_join_room::<S> as Handler<S>),
+        );
     #[cfg(feature = "r0-login")]
     let router = router
-        .route("/_matrix/client/r0/login", axum::routing::post(call_login::<S>));
+        .route(
+            "/_matrix/client/r0/login",
+            axum::routing::post(call_login::<S> as Handler<S>),
+        );
     #[cfg(feature = "r0-registration")]
     let router = router
-        .route("/_matrix/client/r0/register", axum::routing::post(call_register::<S>));
+        .route(
+            "/_matrix/client/r0/register",
+            axum::routing::post(call_register::<S> as Handler<S>),
+        );
     #[cfg(feature = "r0-banning")]
     let router = router
-        .route("/_matrix/client/r0/rooms/{p0}/ban", axum::routing::post(call_ban::<S>));
+        .route(
+            "/_matrix/client/r0/rooms/{p0}/ban",
+            axum::routing::post(call_ban::<S> as Handler<S>),
+        );
     #[cfg(feature = "r0-leaving")]
     let router = router
         .route(
             "/_matrix/client/r0/rooms/{p0}/forget",
-            axum::routing::post(call_forget_room::<S>),
+            axum::routing::post(call_forget_room::<S> as Handler<S>),
         );
     #[cfg(any(feature = "r0-inviting", feature = "r0-third-party-membership"))]
     let router = router
         .route(
             "/_matrix/client/r0/rooms/{p0}/invite",
-            axum::routing::post(route_invite_user_or_invite_by_3pid::<S>),
+            axum::routing::post(route_invite_user_or_invite_by_3pid::<S> as Handler<S>),
         );
     #[cfg(feature = "r0-joining")]
     let router = router
         .route(
             "/_matrix/client/r0/rooms/{p0}/join",
-            axum::routing::post(call_join_room_by_id::<S>),
+            axum::routing::post(call_join_room_by_id::<S> as Handler<S>),
         );
     #[cfg(feature = "r0-list-members")]
     let router = router
         .route(
             "/_matrix/client/r0/rooms/{p0}/joined_members",
-            axum::routing::get(call_get_joined_members_by_room::<S>),
+            axum::routing::get(call_get_joined_members_by_room::<S> as Handler<S>),
         );
     #[cfg(feature = "r0-kicking")]
     let router = router
         .route(
             "/_matrix/client/r0/rooms/{p0}/kick",
-            axum::routing::post(call_kick::<S>),
+            axum::routing::post(call_kick::<S> as Handler<S>),
         );
     #[cfg(feature = "r0-leaving")]
     let router = router
         .route(
             "/_matrix/client/r0/rooms/{p0}/leave",
-            axum::routing::post(call_leave_room::<S>),
+            axum::routing::post(call_leave_room::<S> as Handler<S>),
         );
     #[cfg(feature = "r0-list-members")]
     let router = router
         .route(
             "/_matrix/client/r0/rooms/{p0}/members",
-            axum::routing::get(call_get_members_by_room::<S>),
+            axum::routing::get(call_get_members_by_room::<S> as Handler<S>),
         );
     #[cfg(feature = "r0-room-messages")]
     let router = router
         .route(
             "/_matrix/client/r0/rooms/{p0}/messages",
-            axum::routing::get(call_get_room_events::<S>),
+            axum::routing::get(call_get_room_events::<S> as Handler<S>),
         );
     #[cfg(feature = "r0-room-send")]
     let router = router
         .route(
             "/_matrix/client/r0/rooms/{p0}/send/{p1}/",
-            axum::routing::put(call_send_message::<S>),
+            axum::routing::put(call_send_message::<S> as Handler<S>),
         );
     #[cfg(feature = "r0-room-send")]
     let router = router
         .route(
             "/_matrix/client/r0/rooms/{p0}/send/{p1}/{p2}",
-            axum::routing::put(call_send_message::<S>),
+            axum::routing::put(call_send_message::<S> as Handler<S>),
         );
     #[cfg(feature = "r0-room-state")]
     let router = router
         .route(
             "/_matrix/client/r0/rooms/{p0}/state",
-            axum::routing::get(call_get_room_state::<S>),
+            axum::routing::get(call_get_room_state::<S> as Handler<S>),
         );
     #[cfg(feature = "r0-room-state")]
     let router = router
         .route(
             "/_matrix/client/r0/rooms/{p0}/state/{p1}/",
-            axum::routing::get(call_get_room_state_with_key::<S>)
-                .put(call_set_room_state_with_key::<S>),
+            axum::routing::get(call_get_room_state_with_key::<S> as Handler<S>)
+                .put(call_set_room_state_with_key::<S> as Handler<S>),
         );
     #[cfg(feature = "r0-room-state")]
     let router = router
         .route(
             "/_matrix/client/r0/rooms/{p0}/state/{p1}/{p2}",
-            axum::routing::get(call_get_room_state_with_key::<S>)
-                .put(call_set_room_state_with_key::<S>),
+            axum::routing::get(call_get_room_state_with_key::<S> as Handler<S>)
+                .put(call_set_room_state_with_key::<S> as Handler<S>),
         );
     #[cfg(feature = "r0-banning")]
     let router = router
         .route(
             "/_matrix/client/r0/rooms/{p0}/unban",
-            axum::routing::post(call_unban::<S>),
+            axum::routing::post(call_unban::<S> as Handler<S>),
         );
     #[cfg(feature = "r0-syncing")]
     let router = router
-        .route("/_matrix/client/r0/sync", axum::routing::get(call_sync::<S>));
+        .route(
+            "/_matrix/client/r0/sync",
+            axum::routing::get(call_sync::<S> as Handler<S>),
+        );
     #[cfg(feature = "r0-versions")]
     let router = router
-        .route("/_matrix/client/versions", axum::routing::get(call_get_versions::<S>));
+        .route(
+            "/_matrix/client/versions",
+            axum::routing::get(call_get_versions::<S> as Handler<S>),
+        );
     router
 }
 
 #[cfg(any(feature = "r0-inviting", feature = "r0-third-party-membership"))]
-async fn route_invite_user_or_invite_by_3pid<S: Service>(
+fn route_invite_user_or_invite_by_3pid<S: Service>(
     service: State<Arc<S>>,
     request: RequestParts,
-) -> Result<Response, MatrixError> {
+) -> Reply {
     #[cfg(feature = "r0-inviting")]
     if request.has_body_fields(&["user_id"]) {
-        return call_invite_user(service, request).await;
+        return call_invite_user(service, request);
     }
     #[cfg(feature = "r0-third-party-membership")]
     if request.has_body_fields(&["id_server", "medium", "address"]) {
-        return call_invite_by_3pid(service, request).await;
+        return call_invite_by_3pid(service, request);
     }
-    #[cfg(feature = "r0-inviting")] return call_invite_user(service, request).await;
-    #[cfg(not(feature = "r0-inviting"))] return Err(MatrixError::unrecognized());
+    #[cfg(feature = "r0-inviting")] return call_invite_user(service, request);
+    #[cfg(not(feature = "r0-inviting"))]
+    return Box::pin(std::future::ready(Err(MatrixError::unrecognized())));
 }
 
 #[cfg(feature = "r0-banning")]
-async fn call_ban<S: Service>(
-    State(service): State<Arc<S>>,
-    request: RequestParts,
-) -> Result<Response, MatrixError> {
-    request.check_path(&["roomId"])?;
-    let auth = request.require_auth()?;
-    let room_id = request.path(0, "roomId")?;
-    let body = request.json_object(true, &[Rule::not_null(&["reason"])])?;
-    let response = Banning::ban(service.as_ref(), auth, room_id, body).await?;
-    Ok(json_response(200, &response))
+fn call_ban<S: Service>(State(service): State<Arc<S>>, request: RequestParts) -> Reply {
+    Box::pin(async move {
+        request.check_path(&["roomId"])?;
+        let auth = request.require_auth()?;
+        let room_id = request.path(0, "roomId")?;
+        let body = request.json_object(true, &[Rule::not_null(&["reason"])])?;
+        let response = Banning::ban(service.as_ref(), auth, room_id, body).await?;
+        Ok(json_response(200, &response))
+    })
 }
 
 #[cfg(feature = "r0-banning")]
-async fn call_unban<S: Service>(
+fn call_unban<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
-) -> Result<Response, MatrixError> {
-    request.check_path(&["roomId"])?;
-    let auth = request.require_auth()?;
-    let room_id = request.path(0, "roomId")?;
-    let body = request.json_object(true, &[Rule::not_null(&["reason"])])?;
-    let response = Banning::unban(service.as_ref(), auth, room_id, body).await?;
-    Ok(json_response(200, &response))
+) -> Reply {
+    Box::pin(async move {
+        request.check_path(&["roomId"])?;
+        let auth = request.require_auth()?;
+        let room_id = request.path(0, "roomId")?;
+        let body = request.json_object(true, &[Rule::not_null(&["reason"])])?;
+        let response = Banning::unban(service.as_ref(), auth, room_id, body).await?;
+        Ok(json_response(200, &response))
+    })
 }
 
 #[cfg(feature = "r0-create-room")]
-async fn call_create_room<S: Service>(
+fn call_create_room<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
-) -> Result<Response, MatrixError> {
-    let auth = request.require_auth()?;
-    let body = request
-        .json_object(
-            true,
-            &[
-                Rule::not_null(&["visibility"]),
-                Rule::one_of(&["visibility"], &["public", "private"]),
-                Rule::not_null(&["room_alias_name"]),
-                Rule::not_null(&["name"]),
-                Rule::not_null(&["topic"]),
-                Rule::not_null(&["invite"]),
-                Rule::not_null(&["preset"]),
-                Rule::one_of(
-                    &["preset"],
-                    &["private_chat", "public_chat", "trusted_private_chat"],
-                ),
-                Rule::not_null(&["is_direct"]),
-            ],
-        )?;
-    let response = CreateRoom::create_room(service.as_ref(), auth, body).await?;
-    Ok(json_response(200, &response))
+) -> Reply {
+    Box::pin(async move {
+        let auth = request.require_auth()?;
+        let body = request
+            .json_object(
+                true,
+                &[
+                    Rule::not_null(&["visibility"]),
+                    Rule::one_of(&["visibility"], &["public", "private"]),
+                    Rule::not_null(&["room_alias_name"]),
+                    Rule::not_null(&["name"]),
+                    Rule::not_null(&["topic"]),
+                    Rule::not_null(&["invite"]),
+                    Rule::not_null(&["preset"]),
+                    Rule::one_of(
+                        &["preset"],
+                        &["private_chat", "public_chat", "trusted_private_chat"],
+                    ),
+                    Rule::not_null(&["is_direct"]),
+                ],
+            )?;
+        let response = CreateRoom::create_room(service.as_ref(), auth, body).await?;
+        Ok(json_response(200, &response))
+    })
 }
 
 #[cfg(feature = "r0-inviting")]
-async fn call_invite_user<S: Service>(
+fn call_invite_user<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
-) -> Result<Response, MatrixError> {
-    request.check_path(&["roomId"])?;
-    let auth = request.require_auth()?;
-    let room_id = request.path(0, "roomId")?;
-    let body = request.json_object(true, &[Rule::not_null(&["reason"])])?;
-    let response = Inviting::invite_user(service.as_ref(), auth, room_id, body).await?;
-    Ok(json_response(200, &response))
+) -> Reply {
+    Box::pin(async move {
+        request.check_path(&["roomId"])?;
+        let auth = request.require_auth()?;
+        let room_id = request.path(0, "roomId")?;
+        let body = request.json_object(true, &[Rule::not_null(&["reason"])])?;
+        let response = Inviting::invite_user(service.as_ref(), auth, room_id, body)
+            .await?;
+        Ok(json_response(200, &response))
+    })
 }
 
 #[cfg(feature = "r0-joining")]
-async fn call_join_room<S: Service>(
+fn call_join_room<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
-) -> Result<Response, MatrixError> {
-    request.check_path(&["roomIdOrAlias"])?;
-    let auth = request.require_auth()?;
-    let room_id_or_alias = request.path(0, "roomIdOrAlias")?;
-    let query = types::JoinRoomQuery {
-        server_name: request.query_all("server_name")?,
-    };
-    let body = request.json_object(false, &[Rule::not_null(&["reason"])])?;
-    let response = Joining::join_room(
-            service.as_ref(),
-            auth,
-            room_id_or_alias,
-            query,
-            body,
-        )
-        .await?;
-    Ok(json_response(200, &response))
+) -> Reply {
+    Box::pin(async move {
+        request.check_path(&["roomIdOrAlias"])?;
+        let auth = request.require_auth()?;
+        let room_id_or_alias = request.path(0, "roomIdOrAlias")?;
+        let query = types::JoinRoomQuery {
+            server_name: request.query_all("server_name")?,
+        };
+        let body = request.json_object(false, &[Rule::not_null(&["reason"])])?;
+        let response = Joining::join_room(
+                service.as_ref(),
+                auth,
+                room_id_or_alias,
+                query,
+                body,
+            )
+            .await?;
+        Ok(json_response(200, &response))
+    })
 }
 
 #[cfg(feature = "r0-joining")]
-async fn call_join_room_by_id<S: Service>(
+fn call_join_room_by_id<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
-) -> Result<Response, MatrixError> {
-    request.check_path(&["roomId"])?;
-    let auth = request.require_auth()?;
-    let room_id = request.path(0, "roomId")?;
-    let body = request.json_object(false, &[Rule::not_null(&["reason"])])?;
-    let response = Joining::join_room_by_id(service.as_ref(), auth, room_id, body)
-        .await?;
-    Ok(json_response(200, &response))
+) -> Reply {
+    Box::pin(async move {
+        request.check_path(&["roomId"])?;
+        let auth = request.require_auth()?;
+        let room_id = request.path(0, "roomId")?;
+        let body = request.json_object(false, &[Rule::not_null(&["reason"])])?;
+        let response = Joining::join_room_by_id(service.as_ref(), auth, room_id, body)
+            .await?;
+        Ok(json_response(200, &response))
+    })
 }
 
 #[cfg(feature = "r0-kicking")]
-async fn call_kick<S: Service>(
-    State(service): State<Arc<S>>,
-    request: RequestParts,
-) -> Result<Response, MatrixError> {
-    request.check_path(&["roomId"])?;
-    let auth = request.require_auth()?;
-    let room_id = request.path(0, "roomId")?;
-    let body = request.json_object(true, &[Rule::not_null(&["reason"])])?;
-    let response = Kicking::kick(service.as_ref(), auth, room_id, body).await?;
-    Ok(json_response(200, &response))
+fn call_kick<S: Service>(State(service): State<Arc<S>>, request: RequestParts) -> Reply {
+    Box::pin(async move {
+        request.check_path(&["roomId"])?;
+        let auth = request.require_auth()?;
+        let room_id = request.path(0, "roomId")?;
+        let body = request.json_object(true, &[Rule::not_null(&["reason"])])?;
+        let response = Kicking::kick(service.as_ref(), auth, room_id, body).await?;
+        Ok(json_response(200, &response))
+    })
 }
 
 #[cfg(feature = "r0-leaving")]
-async fn call_forget_room<S: Service>(
+fn call_forget_room<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
-) -> Result<Response, MatrixError> {
-    request.check_path(&["roomId"])?;
-    let auth = request.require_auth()?;
-    let room_id = request.path(0, "roomId")?;
-    let response = Leaving::forget_room(service.as_ref(), auth, room_id).await?;
-    Ok(json_response(200, &response))
+) -> Reply {
+    Box::pin(async move {
+        request.check_path(&["roomId"])?;
+        let auth = request.require_auth()?;
+        let room_id = request.path(0, "roomId")?;
+        let response = Leaving::forget_room(service.as_ref(), auth, room_id).await?;
+        Ok(json_response(200, &response))
+    })
 }
 
 #[cfg(feature = "r0-leaving")]
-async fn call_leave_room<S: Service>(
+fn call_leave_room<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
-) -> Result<Response, MatrixError> {
-    request.check_path(&["roomId"])?;
-    let auth = request.require_auth()?;
-    let room_id = request.path(0, "roomId")?;
-    let body = request.json_object(false, &[Rule::not_null(&["reason"])])?;
-    let response = Leaving::leave_room(service.as_ref(), auth, room_id, body).await?;
-    Ok(json_response(200, &response))
+) -> Reply {
+    Box::pin(async move {
+        request.check_path(&["roomId"])?;
+        let auth = request.require_auth()?;
+        let room_id = request.path(0, "roomId")?;
+        let body = request.json_object(false, &[Rule::not_null(&["reason"])])?;
+        let response = Leaving::leave_room(service.as_ref(), auth, room_id, body).await?;
+        Ok(json_response(200, &response))
+    })
 }
 
 #[cfg(feature = "r0-list-members")]
-async fn call_get_joined_members_by_room<S: Service>(
+fn call_get_joined_members_by_room<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
-) -> Result<Response, MatrixError> {
-    request.check_path(&["roomId"])?;
-    let auth = request.require_auth()?;
-    let room_id = request.path(0, "roomId")?;
-    let response = ListMembers::get_joined_members_by_room(
-            service.as_ref(),
-            auth,
-            room_id,
-        )
-        .await?;
-    Ok(json_response(200, &response))
+) -> Reply {
+    Box::pin(async move {
+        request.check_path(&["roomId"])?;
+        let auth = request.require_auth()?;
+        let room_id = request.path(0, "roomId")?;
+        let response = ListMembers::get_joined_members_by_room(
+                service.as_ref(),
+                auth,
+                room_id,
+            )
+            .await?;
+        Ok(json_response(200, &response))
+    })
 }
 
 #[cfg(feature = "r0-list-members")]
-async fn call_get_members_by_room<S: Service>(
+fn call_get_members_by_room<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
-) -> Result<Response, MatrixError> {
-    request.check_path(&["roomId"])?;
-    let auth = request.require_auth()?;
-    let room_id = request.path(0, "roomId")?;
-    let query = types::GetMembersByRoomQuery {
-        membership: request
-            .query_one_of("membership", &["join", "invite", "knock", "leave", "ban"])?,
-        not_membership: request
-            .query_one_of(
-                "not_membership",
-                &["join", "invite", "knock", "leave", "ban"],
-            )?,
-    };
-    let response = ListMembers::get_members_by_room(
-            service.as_ref(),
-            auth,
-            room_id,
-            query,
-        )
-        .await?;
-    Ok(json_response(200, &response))
+) -> Reply {
+    Box::pin(async move {
+        request.check_path(&["roomId"])?;
+        let auth = request.require_auth()?;
+        let room_id = request.path(0, "roomId")?;
+        let query = types::GetMembersByRoomQuery {
+            membership: request
+                .query_one_of(
+                    "membership",
+                    &["join", "invite", "knock", "leave", "ban"],
+                )?,
+            not_membership: request
+                .query_one_of(
+                    "not_membership",
+                    &["join", "invite", "knock", "leave", "ban"],
+                )?,
+        };
+        let response = ListMembers::get_members_by_room(
+                service.as_ref(),
+                auth,
+                room_id,
+                query,
+            )
+            .await?;
+        Ok(json_response(200, &response))
+    })
 }
 
 #[cfg(feature = "r0-login")]
-async fn call_login<S: Service>(
+fn call_login<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
-) -> Result<Response, MatrixError> {
-    let auth = request.auth();
-    let body = request
-        .json_object(
-            true,
-            &[
-                Rule::one_of(&["type"], &["m.login.password", "m.login.token"]),
-                Rule::not_null(&["identifier"]),
-                Rule::not_null(&["identifier", "user"]),
-                Rule::not_null(&["password"]),
-                Rule::not_null(&["token"]),
-                Rule::not_null(&["device_id"]),
-                Rule::not_null(&["initial_device_display_name"]),
-            ],
-        )?;
-    let response = Login::login(service.as_ref(), auth, body).await?;
-    Ok(json_response(200, &response))
+) -> Reply {
+    Box::pin(async move {
+        let auth = request.auth();
+        let body = request
+            .json_object(
+                true,
+                &[
+                    Rule::one_of(&["type"], &["m.login.password", "m.login.token"]),
+                    Rule::not_null(&["identifier"]),
+                    Rule::not_null(&["identifier", "user"]),
+                    Rule::not_null(&["password"]),
+                    Rule::not_null(&["token"]),
+                    Rule::not_null(&["device_id"]),
+                    Rule::not_null(&["initial_device_display_name"]),
+                ],
+            )?;
+        let response = Login::login(service.as_ref(), auth, body).await?;
+        Ok(json_response(200, &response))
+    })
 }
 
 #[cfg(feature = "r0-registration")]
-async fn call_register<S: Service>(
+fn call_register<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
-) -> Result<Response, MatrixError> {
-    let auth = request.auth();
-    let query = types::RegisterQuery {
-        kind: request.query_one_of("kind", &["user", "guest"])?,
-    };
-    let body = request
-        .json_object(
-            true,
-            &[
-                Rule::not_null(&["username"]),
-                Rule::not_null(&["password"]),
-                Rule::not_null(&["device_id"]),
-                Rule::not_null(&["initial_device_display_name"]),
-                Rule::not_null(&["inhibit_login"]),
-                Rule::not_null(&["auth"]),
-                Rule::not_null(&["auth", "session"]),
-            ],
-        )?;
-    let response = Registration::register(service.as_ref(), auth, query, body).await?;
-    Ok(json_response(200, &response))
+) -> Reply {
+    Box::pin(async move {
+        let auth = request.auth();
+        let query = types::RegisterQuery {
+            kind: request.query_one_of("kind", &["user", "guest"])?,
+        };
+        let body = request
+            .json_object(
+                true,
+                &[
+                    Rule::not_null(&["username"]),
+                    Rule::not_null(&["password"]),
+                    Rule::not_null(&["device_id"]),
+                    Rule::not_null(&["initial_device_display_name"]),
+                    Rule::not_null(&["inhibit_login"]),
+                    Rule::not_null(&["auth"]),
+                    Rule::not_null(&["auth", "session"]),
+                ],
+            )?;
+        let response = Registration::register(service.as_ref(), auth, query, body)
+            .await?;
+        Ok(json_response(200, &response))
+    })
 }
 
 #[cfg(feature = "r0-room-messages")]
-async fn call_get_room_events<S: Service>(
+fn call_get_room_events<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
-) -> Result<Response, MatrixError> {
-    request.check_path(&["roomId"])?;
-    let auth = request.require_auth()?;
-    let room_id = request.path(0, "roomId")?;
-    let query = types::GetRoomEventsQuery {
-        from: request.query("from")?,
-        to: request.query("to")?,
-        dir: request
-            .query_one_of("dir", &["b", "f"])?
-            .ok_or_else(|| MatrixError::missing_param("dir"))?,
-        limit: request.query("limit")?,
-    };
-    let response = RoomMessages::get_room_events(service.as_ref(), auth, room_id, query)
-        .await?;
-    Ok(json_response(200, &response))
+) -> Reply {
+    Box::pin(async move {
+        request.check_path(&["roomId"])?;
+        let auth = request.require_auth()?;
+        let room_id = request.path(0, "roomId")?;
+        let query = types::GetRoomEventsQuery {
+            from: request.query("from")?,
+            to: request.query("to")?,
+            dir: request
+                .query_one_of("dir", &["b", "f"])?
+                .ok_or_else(|| MatrixError::missing_param("dir"))?,
+            limit: request.query("limit")?,
+        };
+        let response = RoomMessages::get_room_events(
+                service.as_ref(),
+                auth,
+                room_id,
+                query,
+            )
+            .await?;
+        Ok(json_response(200, &response))
+    })
 }
 
 #[cfg(feature = "r0-room-send")]
-async fn call_send_message<S: Service>(
+fn call_send_message<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
-) -> Result<Response, MatrixError> {
-    request.check_path(&["roomId", "eventType", "txnId"])?;
-    let auth = request.require_auth()?;
-    let room_id = request.path(0, "roomId")?;
-    let event_type = request.path(1, "eventType")?;
-    let txn_id = request.path(2, "txnId")?;
-    let body = crate::events::EventContent::from_parts(
-        event_type,
-        serde_json::Value::Object(request.json_object(true, &[])?),
-    );
-    let response = RoomSend::send_message(service.as_ref(), auth, room_id, txn_id, body)
-        .await?;
-    Ok(json_response(200, &response))
-}
-
-#[cfg(feature = "r0-room-state")]
-async fn call_get_room_state<S: Service>(
-    State(service): State<Arc<S>>,
-    request: RequestParts,
-) -> Result<Response, MatrixError> {
-    request.check_path(&["roomId"])?;
-    let auth = request.require_auth()?;
-    let room_id = request.path(0, "roomId")?;
-    let response = RoomState::get_room_state(service.as_ref(), auth, room_id).await?;
-    Ok(json_response(200, &response))
-}
-
-#[cfg(feature = "r0-room-state")]
-async fn call_get_room_state_with_key<S: Service>(
-    State(service): State<Arc<S>>,
-    request: RequestParts,
-) -> Result<Response, MatrixError> {
-    request.check_path(&["roomId", "eventType", "stateKey"])?;
-    let auth = request.require_auth()?;
-    let room_id = request.path(0, "roomId")?;
-    let event_type = request.path(1, "eventType")?;
-    let state_key = request.path(2, "stateKey")?;
-    let response = RoomState::get_room_state_with_key(
-            service.as_ref(),
-            auth,
-            room_id,
+) -> Reply {
+    Box::pin(async move {
+        request.check_path(&["roomId", "eventType", "txnId"])?;
+        let auth = request.require_auth()?;
+        let room_id = request.path(0, "roomId")?;
+        let event_type = request.path(1, "eventType")?;
+        let txn_id = request.path(2, "txnId")?;
+        let body = crate::events::EventContent::from_parts(
             event_type,
-            state_key,
-        )
-        .await?;
-    Ok(json_response(200, &response.content()))
+            serde_json::Value::Object(request.json_object(true, &[])?),
+        );
+        let response = RoomSend::send_message(
+                service.as_ref(),
+                auth,
+                room_id,
+                txn_id,
+                body,
+            )
+            .await?;
+        Ok(json_response(200, &response))
+    })
 }
 
 #[cfg(feature = "r0-room-state")]
-async fn call_set_room_state_with_key<S: Service>(
+fn call_get_room_state<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
-) -> Result<Response, MatrixError> {
-    request.check_path(&["roomId", "eventType", "stateKey"])?;
-    let auth = request.require_auth()?;
-    let room_id = request.path(0, "roomId")?;
-    let event_type = request.path(1, "eventType")?;
-    let state_key = request.path(2, "stateKey")?;
-    let body = crate::events::EventContent::from_parts(
-        event_type,
-        serde_json::Value::Object(request.json_object(true, &[])?),
-    );
-    let response = RoomState::set_room_state_with_key(
-            service.as_ref(),
-            auth,
-            room_id,
-            state_key,
-            body,
-        )
-        .await?;
-    Ok(json_response(200, &response))
+) -> Reply {
+    Box::pin(async move {
+        request.check_path(&["roomId"])?;
+        let auth = request.require_auth()?;
+        let room_id = request.path(0, "roomId")?;
+        let response = RoomState::get_room_state(service.as_ref(), auth, room_id).await?;
+        Ok(json_response(200, &response))
+    })
+}
+
+#[cfg(feature = "r0-room-state")]
+fn call_get_room_state_with_key<S: Service>(
+    State(service): State<Arc<S>>,
+    request: RequestParts,
+) -> Reply {
+    Box::pin(async move {
+        request.check_path(&["roomId", "eventType", "stateKey"])?;
+        let auth = request.require_auth()?;
+        let room_id = request.path(0, "roomId")?;
+        let event_type = request.path(1, "eventType")?;
+        let state_key = request.path(2, "stateKey")?;
+        let response = RoomState::get_room_state_with_key(
+                service.as_ref(),
+                auth,
+                room_id,
+                event_type,
+                state_key,
+            )
+            .await?;
+        Ok(json_response(200, &response.content()))
+    })
+}
+
+#[cfg(feature = "r0-room-state")]
+fn call_set_room_state_with_key<S: Service>(
+    State(service): State<Arc<S>>,
+    request: RequestParts,
+) -> Reply {
+    Box::pin(async move {
+        request.check_path(&["roomId", "eventType", "stateKey"])?;
+        let auth = request.require_auth()?;
+        let room_id = request.path(0, "roomId")?;
+        let event_type = request.path(1, "eventType")?;
+        let state_key = request.path(2, "stateKey")?;
+        let body = crate::events::EventContent::from_parts(
+            event_type,
+            serde_json::Value::Object(request.json_object(true, &[])?),
+        );
+        let response = RoomState::set_room_state_with_key(
+                service.as_ref(),
+                auth,
+                room_id,
+                state_key,
+                body,
+            )
+            .await?;
+        Ok(json_response(200, &response))
+    })
 }
 
 #[cfg(feature = "r0-syncing")]
-async fn call_sync<S: Service>(
-    State(service): State<Arc<S>>,
-    request: RequestParts,
-) -> Result<Response, MatrixError> {
-    let auth = request.require_auth()?;
-    let query = types::SyncQuery {
-        since: request.query("since")?,
-        timeout: request.query("timeout")?,
-        full_state: request.query("full_state")?,
-        filter: request.query("filter")?,
-    };
-    let response = Syncing::sync(service.as_ref(), auth, query).await?;
-    Ok(json_response(200, &response))
+fn call_sync<S: Service>(State(service): State<Arc<S>>, request: RequestParts) -> Reply {
+    Box::pin(async move {
+        let auth = request.require_auth()?;
+        let query = types::SyncQuery {
+            since: request.query("since")?,
+            timeout: request.query("timeout")?,
+            full_state: request.query("full_state")?,
+            filter: request.query("filter")?,
+        };
+        let response = Syncing::sync(service.as_ref(), auth, query).await?;
+        Ok(json_response(200, &response))
+    })
 }
 
 #[cfg(feature = "r0-third-party-membership")]
-async fn call_invite_by_3pid<S: Service>(
+fn call_invite_by_3pid<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
-) -> Result<Response, MatrixError> {
-    request.check_path(&["roomId"])?;
-    let auth = request.require_auth()?;
-    let room_id = request.path(0, "roomId")?;
-    let body = request
-        .json_object(
-            true,
-            &[
-                Rule::not_null(&["id_access_token"]),
-                Rule::one_of(&["medium"], &["email", "msisdn"]),
-            ],
-        )?;
-    let response = ThirdPartyMembership::invite_by_3pid(
-            service.as_ref(),
-            auth,
-            room_id,
-            body,
-        )
-        .await?;
-    Ok(json_response(200, &response))
+) -> Reply {
+    Box::pin(async move {
+        request.check_path(&["roomId"])?;
+        let auth = request.require_auth()?;
+        let room_id = request.path(0, "roomId")?;
+        let body = request
+            .json_object(
+                true,
+                &[
+                    Rule::not_null(&["id_access_token"]),
+                    Rule::one_of(&["medium"], &["email", "msisdn"]),
+                ],
+            )?;
+        let response = ThirdPartyMembership::invite_by_3pid(
+                service.as_ref(),
+                auth,
+                room_id,
+                body,
+            )
+            .await?;
+        Ok(json_response(200, &response))
+    })
 }
 
 #[cfg(feature = "r0-versions")]
-async fn call_get_versions<S: Service>(
+fn call_get_versions<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
-) -> Result<Response, MatrixError> {
-    let auth = request.auth();
-    let response = Versions::get_versions(service.as_ref(), auth).await?;
-    Ok(json_response(200, &response))
+) -> Reply {
+    Box::pin(async move {
+        let auth = request.auth();
+        let response = Versions::get_versions(service.as_ref(), auth).await?;
+        Ok(json_response(200, &response))
+    })
 }
 
 #[cfg(feature = "r0-whoami")]
-async fn call_get_token_owner<S: Service>(
+fn call_get_token_owner<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
-) -> Result<Response, MatrixError> {
-    let auth = request.require_auth()?;
-    let response = Whoami::get_token_owner(service.as_ref(), auth).await?;
-    Ok(json_response(200, &response))
+) -> Reply {
+    Box::pin(async move {
+        let auth = request.require_auth()?;
+        let response = Whoami::get_token_owner(service.as_ref(), auth).await?;
+        Ok(json_response(200, &response))
+    })
 }
 
 #[cfg(test)]

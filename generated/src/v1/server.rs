@@ -6,9 +6,8 @@
 
 use std::sync::Arc;
 use axum::extract::State;
-use axum::response::Response;
 use super::types;
-use crate::runtime::server::{finish, RequestParts, Rule, json_response};
+use crate::runtime::server::{finish, Handler, Reply, RequestParts, Rule, json_response};
 use crate::runtime::{Auth, MatrixError};
 
 /// The operations of `v1/create_room.yaml`. Each method answers 404 `M_UNRECOGNIZED` until implemented.
@@ -169,25 +168,29 @@ pub fn routes<S: Service>() -> axum::Router<Arc<S>> {
     let router = router
         .route(
             "/_matrix/client/api/v1/createRoom",
-            axum::routing::post(call_post_create_room::<S>),
+            axum::routing::post(call_post_create_room::<S> as Handler<S>),
         );
     #[cfg(feature = "v1-membership")]
     let router = router
         .route(
             "/_matrix/client/api/v1/join/",
-            axum::routing::post(call_post_matrix_client_api_v1_rooms_roomid_join::<S>),
+            axum::routing::post(
+                call_post_matrix_client_api_v1_rooms_roomid_join::<S> as Handler<S>,
+            ),
         );
     #[cfg(feature = "v1-membership")]
     let router = router
         .route(
             "/_matrix/client/api/v1/join/{p0}",
-            axum::routing::post(call_post_matrix_client_api_v1_rooms_roomid_join::<S>),
+            axum::routing::post(
+                call_post_matrix_client_api_v1_rooms_roomid_join::<S> as Handler<S>,
+            ),
         );
     #[cfg(feature = "v1-login")]
     let router = router
         .route(
             "/_matrix/client/api/v1/login",
-            axum::routing::post(call_post_login::<S>),
+            axum::routing::post(call_post_login::<S> as Handler<S>),
         );
     #[cfg(any(feature = "v1-membership", feature = "v1-third-party-membership"))]
     let router = router
@@ -196,149 +199,163 @@ pub fn routes<S: Service>() -> axum::Router<Arc<S>> {
             axum::routing::post(
                 route_post_rooms_room_id_invite_membership_or_post_rooms_room_id_invite_third_party_membership::<
                     S,
-                >,
+                > as Handler<S>,
             ),
         );
     #[cfg(feature = "v1-membership")]
     let router = router
         .route(
             "/_matrix/client/api/v1/rooms/{p0}/join",
-            axum::routing::post(call_post_matrix_client_api_v1_rooms_roomid_join::<S>),
+            axum::routing::post(
+                call_post_matrix_client_api_v1_rooms_roomid_join::<S> as Handler<S>,
+            ),
         );
     #[cfg(feature = "v1-membership")]
     let router = router
         .route(
             "/_matrix/client/api/v1/rooms/{p0}/leave",
-            axum::routing::post(call_post_rooms_room_id_leave::<S>),
+            axum::routing::post(call_post_rooms_room_id_leave::<S> as Handler<S>),
         );
     router
 }
 
 #[cfg(any(feature = "v1-membership", feature = "v1-third-party-membership"))]
-async fn route_post_rooms_room_id_invite_membership_or_post_rooms_room_id_invite_third_party_membership<
+fn route_post_rooms_room_id_invite_membership_or_post_rooms_room_id_invite_third_party_membership<
     S: Service,
->(service: State<Arc<S>>, request: RequestParts) -> Result<Response, MatrixError> {
+>(service: State<Arc<S>>, request: RequestParts) -> Reply {
     #[cfg(feature = "v1-membership")]
     if request.has_body_fields(&["user_id"]) {
-        return call_post_rooms_room_id_invite_membership(service, request).await;
+        return call_post_rooms_room_id_invite_membership(service, request);
     }
     #[cfg(feature = "v1-third-party-membership")]
     if request.has_body_fields(&["id_server", "medium", "address"]) {
-        return call_post_rooms_room_id_invite_third_party_membership(service, request)
-            .await;
+        return call_post_rooms_room_id_invite_third_party_membership(service, request);
     }
     #[cfg(feature = "v1-membership")]
-    return call_post_rooms_room_id_invite_membership(service, request).await;
-    #[cfg(not(feature = "v1-membership"))] return Err(MatrixError::unrecognized());
+    return call_post_rooms_room_id_invite_membership(service, request);
+    #[cfg(not(feature = "v1-membership"))]
+    return Box::pin(std::future::ready(Err(MatrixError::unrecognized())));
 }
 
 #[cfg(feature = "v1-create-room")]
-async fn call_post_create_room<S: Service>(
+fn call_post_create_room<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
-) -> Result<Response, MatrixError> {
-    let auth = request.require_auth()?;
-    let body = request
-        .json_object(
-            true,
-            &[
-                Rule::not_null(&["visibility"]),
-                Rule::one_of(&["visibility"], &["public", "private"]),
-                Rule::not_null(&["room_alias_name"]),
-                Rule::not_null(&["name"]),
-                Rule::not_null(&["topic"]),
-                Rule::not_null(&["invite"]),
-            ],
-        )?;
-    let response = CreateRoom::post_create_room(service.as_ref(), auth, body).await?;
-    Ok(json_response(200, &response))
+) -> Reply {
+    Box::pin(async move {
+        let auth = request.require_auth()?;
+        let body = request
+            .json_object(
+                true,
+                &[
+                    Rule::not_null(&["visibility"]),
+                    Rule::one_of(&["visibility"], &["public", "private"]),
+                    Rule::not_null(&["room_alias_name"]),
+                    Rule::not_null(&["name"]),
+                    Rule::not_null(&["topic"]),
+                    Rule::not_null(&["invite"]),
+                ],
+            )?;
+        let response = CreateRoom::post_create_room(service.as_ref(), auth, body).await?;
+        Ok(json_response(200, &response))
+    })
 }
 
 #[cfg(feature = "v1-login")]
-async fn call_post_login<S: Service>(
+fn call_post_login<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
-) -> Result<Response, MatrixError> {
-    let auth = request.auth();
-    let body = request.json_object(true, &[])?;
-    let response = Login::post_login(service.as_ref(), auth, body).await?;
-    Ok(json_response(200, &response))
+) -> Reply {
+    Box::pin(async move {
+        let auth = request.auth();
+        let body = request.json_object(true, &[])?;
+        let response = Login::post_login(service.as_ref(), auth, body).await?;
+        Ok(json_response(200, &response))
+    })
 }
 
 #[cfg(feature = "v1-membership")]
-async fn call_post_rooms_room_id_invite_membership<S: Service>(
+fn call_post_rooms_room_id_invite_membership<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
-) -> Result<Response, MatrixError> {
-    request.check_path(&["roomId"])?;
-    let auth = request.require_auth()?;
-    let room_id = request.path(0, "roomId")?;
-    let body = request.json_object(true, &[])?;
-    let response = Membership::post_rooms_room_id_invite_membership(
-            service.as_ref(),
-            auth,
-            room_id,
-            body,
-        )
-        .await?;
-    Ok(json_response(200, &response))
+) -> Reply {
+    Box::pin(async move {
+        request.check_path(&["roomId"])?;
+        let auth = request.require_auth()?;
+        let room_id = request.path(0, "roomId")?;
+        let body = request.json_object(true, &[])?;
+        let response = Membership::post_rooms_room_id_invite_membership(
+                service.as_ref(),
+                auth,
+                room_id,
+                body,
+            )
+            .await?;
+        Ok(json_response(200, &response))
+    })
 }
 
 #[cfg(feature = "v1-membership")]
-async fn call_post_matrix_client_api_v1_rooms_roomid_join<S: Service>(
+fn call_post_matrix_client_api_v1_rooms_roomid_join<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
-) -> Result<Response, MatrixError> {
-    request.check_path(&["roomId"])?;
-    let auth = request.require_auth()?;
-    let room_id = request.path(0, "roomId")?;
-    let body = request.json_object(false, &[])?;
-    let response = Membership::post_matrix_client_api_v1_rooms_roomid_join(
-            service.as_ref(),
-            auth,
-            room_id,
-            body,
-        )
-        .await?;
-    Ok(json_response(200, &response))
+) -> Reply {
+    Box::pin(async move {
+        request.check_path(&["roomId"])?;
+        let auth = request.require_auth()?;
+        let room_id = request.path(0, "roomId")?;
+        let body = request.json_object(false, &[])?;
+        let response = Membership::post_matrix_client_api_v1_rooms_roomid_join(
+                service.as_ref(),
+                auth,
+                room_id,
+                body,
+            )
+            .await?;
+        Ok(json_response(200, &response))
+    })
 }
 
 #[cfg(feature = "v1-membership")]
-async fn call_post_rooms_room_id_leave<S: Service>(
+fn call_post_rooms_room_id_leave<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
-) -> Result<Response, MatrixError> {
-    request.check_path(&["roomId"])?;
-    let auth = request.require_auth()?;
-    let room_id = request.path(0, "roomId")?;
-    let body = request.json_object(false, &[])?;
-    let response = Membership::post_rooms_room_id_leave(
-            service.as_ref(),
-            auth,
-            room_id,
-            body,
-        )
-        .await?;
-    Ok(json_response(200, &response))
+) -> Reply {
+    Box::pin(async move {
+        request.check_path(&["roomId"])?;
+        let auth = request.require_auth()?;
+        let room_id = request.path(0, "roomId")?;
+        let body = request.json_object(false, &[])?;
+        let response = Membership::post_rooms_room_id_leave(
+                service.as_ref(),
+                auth,
+                room_id,
+                body,
+            )
+            .await?;
+        Ok(json_response(200, &response))
+    })
 }
 
 #[cfg(feature = "v1-third-party-membership")]
-async fn call_post_rooms_room_id_invite_third_party_membership<S: Service>(
+fn call_post_rooms_room_id_invite_third_party_membership<S: Service>(
     State(service): State<Arc<S>>,
     request: RequestParts,
-) -> Result<Response, MatrixError> {
-    request.check_path(&["roomId"])?;
-    let auth = request.require_auth()?;
-    let room_id = request.path(0, "roomId")?;
-    let body = request.json_object(true, &[])?;
-    let response = ThirdPartyMembership::post_rooms_room_id_invite_third_party_membership(
-            service.as_ref(),
-            auth,
-            room_id,
-            body,
-        )
-        .await?;
-    Ok(json_response(200, &response))
+) -> Reply {
+    Box::pin(async move {
+        request.check_path(&["roomId"])?;
+        let auth = request.require_auth()?;
+        let room_id = request.path(0, "roomId")?;
+        let body = request.json_object(true, &[])?;
+        let response = ThirdPartyMembership::post_rooms_room_id_invite_third_party_membership(
+                service.as_ref(),
+                auth,
+                room_id,
+                body,
+            )
+            .await?;
+        Ok(json_response(200, &response))
+    })
 }
 
 #[cfg(test)]

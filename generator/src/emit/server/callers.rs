@@ -24,7 +24,8 @@ pub(super) fn bare_name(fn_name: &str) -> &str {
 
 /// The axum handler of one operation (routes shared by several operations
 /// dispatch to it): reads the operation's inputs from the request, calls the
-/// trait, writes the response.
+/// trait, writes the response. A plain function returning a boxed future,
+/// so that every route's handler has the runtime's one `Handler` type.
 pub(super) fn caller(
     op: &OperationIr,
     trait_name: &str,
@@ -66,17 +67,16 @@ pub(super) fn caller(
     let (call, respond) = call_and_respond(op, call);
     quote! {
         #allow_deprecated
-        async fn #name<S: Service>(
-            State(service): State<Arc<S>>,
-            request: RequestParts,
-        ) -> Result<Response, MatrixError> {
-            #check_path
-            #auth
-            #(#path)*
-            #query
-            #body
-            #call
-            Ok(#respond)
+        fn #name<S: Service>(State(service): State<Arc<S>>, request: RequestParts) -> Reply {
+            Box::pin(async move {
+                #check_path
+                #auth
+                #(#path)*
+                #query
+                #body
+                #call
+                Ok(#respond)
+            })
         }
     }
 }

@@ -27,7 +27,11 @@ pub(super) fn imports(api: &ApiIr) -> TokenStream {
         .iter()
         .filter_map(|op| op.body.as_ref())
         .any(|body| !body.binary && !body_rules(&body.ty, &api.types).is_empty());
-    let mut helpers = vec![quote!(finish), quote!(RequestParts)];
+    let mut helpers = vec![quote!(finish)];
+    if !ops.is_empty() {
+        helpers.extend([quote!(Handler), quote!(Reply)]);
+    }
+    helpers.push(quote!(RequestParts));
     if has_rules {
         helpers.push(quote!(Rule));
     }
@@ -54,7 +58,6 @@ pub(super) fn imports(api: &ApiIr) -> TokenStream {
     });
     quote! {
         use axum::extract::State;
-        use axum::response::Response;
 
         #types
         use crate::runtime::server::{#(#helpers),*};

@@ -124,7 +124,7 @@ pub fn routes(api: &ApiIr) -> (Vec<TokenStream>, Vec<TokenStream>) {
                 let gate = gates::any_of(features.iter().map(String::as_str));
                 let mut chain = methods.into_iter().map(|(method, handler)| {
                     let method = ident(&method);
-                    quote!(#method(#handler::<S>))
+                    quote!(#method(#handler::<S> as Handler<S>))
                 });
                 let first = chain.next().expect("a route has a method");
                 let rest = chain.map(|c| quote!(.#c));
@@ -147,10 +147,7 @@ fn dispatcher(handler: &proc_macro2::Ident, ops: &[Gated], gated: bool) -> Token
         dispatch(&ops.iter().map(|(op, _)| *op).collect::<Vec<_>>())
     };
     quote! {
-        async fn #handler<S: Service>(
-            service: State<Arc<S>>,
-            request: RequestParts,
-        ) -> Result<Response, MatrixError> {
+        fn #handler<S: Service>(service: State<Arc<S>>, request: RequestParts) -> Reply {
             #call
         }
     }
@@ -196,7 +193,7 @@ fn gated_dispatch(ops: &[Gated]) -> TokenStream {
         #[cfg(feature = #feature)]
         return #last;
         #[cfg(not(feature = #feature))]
-        return Err(MatrixError::unrecognized());
+        return Box::pin(std::future::ready(Err(MatrixError::unrecognized())));
     }
 }
 
@@ -214,5 +211,5 @@ fn condition(op: &OperationIr) -> Option<TokenStream> {
 
 fn call(op: &OperationIr) -> TokenStream {
     let caller = caller_name(op);
-    quote!(#caller(service, request).await)
+    quote!(#caller(service, request))
 }
