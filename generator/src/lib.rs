@@ -195,12 +195,15 @@ pub fn read_spec(options: &ReadOptions) -> Result<Spec, Box<Diagnostic>> {
 
 /// Reads each release's tree with `options` (its input and root aside) and
 /// merges them into one spec (see [`releases`]).
+///
+/// The releases are read side by side: one release's phases that run on
+/// one core leave the other core to the next release. An error is the
+/// first release's in order, whichever finished first.
 pub fn read_releases(
     trees: &[releases::source::Tree],
     options: &ReadOptions,
 ) -> Result<Spec, Box<Diagnostic>> {
-    let mut read = Vec::with_capacity(trees.len());
-    for tree in trees {
+    let read = parallel::map(trees.iter().collect(), |tree| {
         let options = ReadOptions {
             input: tree.input.clone(),
             root: Some(tree.root.clone()),
@@ -210,9 +213,12 @@ pub fn read_releases(
             error.message = format!("{}: {}", tree.release, error.message);
             error
         })?;
-        read.push((tree.release.clone(), spec));
-    }
-    releases::merge(read)
+        Ok((tree.release.clone(), spec))
+    });
+    releases::merge(
+        read.into_iter()
+            .collect::<Result<Vec<_>, Box<Diagnostic>>>()?,
+    )
 }
 
 /// Builds the IR of every API and emits the crate's files (relative path, content).

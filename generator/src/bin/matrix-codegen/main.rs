@@ -120,16 +120,18 @@ fn report_warnings(warnings: &[Diagnostic], deny: bool) -> Result<(), Box<Diagno
 }
 
 /// The releases `selection` names, read and merged; tags are written out
+/// (side by side, one per core: git and tar wait on the disk as much as they compute)
 /// under a scratch directory that is removed again.
 fn read_releases(spec: &SpecArgs, selection: &str) -> Result<Spec, Box<Diagnostic>> {
     use matrix_codegen::releases::source;
     let chosen = source::select(&spec.input, selection)?;
     let scratch = std::env::temp_dir().join(format!("matrix-codegen-{}", std::process::id()));
-    let read = chosen
-        .into_iter()
-        .map(|(release, from)| source::tree(&spec.input, release, &from, &scratch))
-        .collect::<Result<Vec<_>, _>>()
-        .and_then(|trees| matrix_codegen::read_releases(&trees, &spec.read_options()));
+    let read = matrix_codegen::parallel::map(chosen, |(release, from)| {
+        source::tree(&spec.input, release, &from, &scratch)
+    })
+    .into_iter()
+    .collect::<Result<Vec<_>, _>>()
+    .and_then(|trees| matrix_codegen::read_releases(&trees, &spec.read_options()));
     let _ = std::fs::remove_dir_all(&scratch);
     read
 }
