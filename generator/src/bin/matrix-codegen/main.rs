@@ -267,22 +267,30 @@ fn diff(
     };
     let read = |side: &Path| -> Result<matrix_codegen::Spec, Box<Diagnostic>> {
         let tree = tree_of(side)?;
-        let spec = matrix_codegen::read_spec(&matrix_codegen::diff::tree_options(
+        matrix_codegen::read_spec(&matrix_codegen::diff::tree_options(
             &tree,
             allow_missing_refs,
-        )?)?;
+        )?)
+    };
+    // The two sides are read side by side; what they say is said in order after.
+    let sides = matrix_codegen::parallel::map(vec![old, new], |side| (side, read(side)));
+    let _ = std::fs::remove_dir_all(&scratch);
+    let mut specs = Vec::with_capacity(2);
+    for (side, spec) in sides {
+        let spec = spec?;
         if !spec.warnings.is_empty() {
+            // Named as given: a tag's tree is a scratch directory, gone by now.
             eprintln!(
                 "{}: {} warning(s) while reading (`check` lists them)",
-                tree.display(),
+                side.display(),
                 spec.warnings.len()
             );
         }
-        Ok(spec)
+        specs.push(spec);
+    }
+    let (Some(new_spec), Some(old_spec)) = (specs.pop(), specs.pop()) else {
+        unreachable!("both sides were read");
     };
-    let both = read(old).and_then(|old| Ok((old, read(new)?)));
-    let _ = std::fs::remove_dir_all(&scratch);
-    let (old_spec, new_spec) = both?;
     let found = matrix_codegen::diff::diff(
         &old_spec,
         &new_spec,
