@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Prints how the generator's speed compares with a bare parse of the same
 # spec files by the same YAML library (generator/examples/bare_parse.rs):
-# median wall time of RUNS runs each, the ratios, and the peak memory of
-# `generate`. Release builds; run it on a quiet machine.
+# median wall time of RUNS runs each (the commands taking turns), the
+# ratios, and the peak memory of `generate`. Release builds; run it on a
+# quiet machine.
 #
 # Then the same two on one core (`taskset`), where the ratio is one of work
 # alone: the bare parse runs on one core, `generate` on every core it has,
@@ -22,17 +23,32 @@ bin=target/release
 
 source scripts/median.sh
 
-parse=$(median_ms "$bin/examples/bare_parse" "$data")
-generate=$(median_ms "$bin/matrix-codegen" generate "$data/api" --root "$data" --out "$work/crate")
-bundle=$(median_ms "$bin/matrix-codegen" bundle "$data/api" --root "$data" --out "$work/bundle")
+# The three commands take turns, run after run, so that a slow spell of the
+# machine falls on all three rather than on whichever ran in it.
+parse_times=() generate_times=() bundle_times=()
+for _ in $(seq 1 "$runs"); do
+  parse_times+=("$(time_ms "$bin/examples/bare_parse" "$data")")
+  generate_times+=("$(time_ms "$bin/matrix-codegen" generate "$data/api" --root "$data" \
+    --out "$work/crate")")
+  bundle_times+=("$(time_ms "$bin/matrix-codegen" bundle "$data/api" --root "$data" \
+    --out "$work/bundle")")
+done
+parse=$(median "${parse_times[@]}")
+generate=$(median "${generate_times[@]}")
+bundle=$(median "${bundle_times[@]}")
 /usr/bin/time -o "$work/peak" -f %M "$bin/matrix-codegen" generate "$data/api" --root "$data" \
   --out "$work/crate" >/dev/null 2>&1
 peak_kb=$(tail -1 "$work/peak")
 one_core=""
 if command -v taskset >/dev/null; then
-  parse_one=$(median_ms taskset -c 0 "$bin/examples/bare_parse" "$data")
-  generate_one=$(median_ms taskset -c 0 "$bin/matrix-codegen" generate "$data/api" --root "$data" \
-    --out "$work/crate")
+  parse_one_times=() generate_one_times=()
+  for _ in $(seq 1 "$runs"); do
+    parse_one_times+=("$(time_ms taskset -c 0 "$bin/examples/bare_parse" "$data")")
+    generate_one_times+=("$(time_ms taskset -c 0 "$bin/matrix-codegen" generate "$data/api" \
+      --root "$data" --out "$work/crate")")
+  done
+  parse_one=$(median "${parse_one_times[@]}")
+  generate_one=$(median "${generate_one_times[@]}")
   one_core="on one core: bare parse ${parse_one} ms, generate ${generate_one} ms \
 ($(echo "scale=2; $generate_one / $parse_one" | bc)x the work of the bare parse)"
 fi
