@@ -68,6 +68,20 @@ where
     map_ordered(items, &order, job)
 }
 
+/// `job` applied to `a` and `b`, side by side, the results in that order.
+pub fn pair<T, R, F>(a: T, b: T, job: F) -> (R, R)
+where
+    T: Send,
+    R: Send,
+    F: Fn(T) -> R + Sync,
+{
+    let mut results = map(vec![a, b], job).into_iter();
+    match (results.next(), results.next()) {
+        (Some(a), Some(b)) => (a, b),
+        _ => unreachable!("map returns one result per item"),
+    }
+}
+
 /// The cores this process may use, asked once: the answer reads cgroup files.
 fn cores() -> usize {
     static CORES: OnceLock<usize> = OnceLock::new();
@@ -76,4 +90,22 @@ fn cores() -> usize {
 
 fn take<V>(slot: &Mutex<Option<V>>) -> Option<V> {
     slot.lock().unwrap_or_else(|e| e.into_inner()).take()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_keep_the_items_order_whoever_finishes_first() {
+        // The first items take longest, so the workers finish out of order.
+        let items: Vec<u64> = (0..16).collect();
+        let slow_first = |i: u64| {
+            std::thread::sleep(std::time::Duration::from_millis(16 - i));
+            i * 10
+        };
+        let expected: Vec<u64> = items.iter().map(|i| i * 10).collect();
+        assert_eq!(map(items, slow_first), expected);
+        assert_eq!(pair(0, 15, slow_first), (0, 150));
+    }
 }

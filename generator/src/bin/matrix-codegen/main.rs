@@ -120,8 +120,8 @@ fn report_warnings(warnings: &[Diagnostic], deny: bool) -> Result<(), Box<Diagno
 }
 
 /// The releases `selection` names, read and merged; tags are written out
-/// (side by side, one per core: git and tar wait on the disk as much as they compute)
-/// under a scratch directory that is removed again.
+/// under a scratch directory that is removed again, side by side, one per
+/// core (git and tar wait on the disk as much as they compute).
 fn read_releases(spec: &SpecArgs, selection: &str) -> Result<Spec, Box<Diagnostic>> {
     use matrix_codegen::releases::source;
     let chosen = source::select(&spec.input, selection)?;
@@ -273,11 +273,9 @@ fn diff(
         )?)
     };
     // The two sides are read side by side; what they say is said in order after.
-    let sides = matrix_codegen::parallel::map(vec![old, new], |side| (side, read(side)));
+    let (old_read, new_read) = matrix_codegen::parallel::pair(old, new, read);
     let _ = std::fs::remove_dir_all(&scratch);
-    let mut specs = Vec::with_capacity(2);
-    for (side, spec) in sides {
-        let spec = spec?;
+    let said = |side: &Path, spec: matrix_codegen::Spec| {
         if !spec.warnings.is_empty() {
             // Named as given: a tag's tree is a scratch directory, gone by now.
             eprintln!(
@@ -286,11 +284,10 @@ fn diff(
                 spec.warnings.len()
             );
         }
-        specs.push(spec);
-    }
-    let (Some(new_spec), Some(old_spec)) = (specs.pop(), specs.pop()) else {
-        unreachable!("both sides were read");
+        spec
     };
+    let old_spec = said(old, old_read?);
+    let new_spec = said(new, new_read?);
     let found = matrix_codegen::diff::diff(
         &old_spec,
         &new_spec,
