@@ -30,6 +30,7 @@ data=${1:-../shared/corpus/openapi31-latest/data}
 runs=${2:-3}
 ruma_version=0.25
 work=$PWD/target/crate-vs-ruma
+source scripts/median.sh
 rm -rf "$work" && mkdir -p "$work"
 
 cargo build --quiet --release -p matrix-codegen --bin matrix-codegen
@@ -82,7 +83,6 @@ for _ in $(seq 1 "$runs"); do
   (cd "$work/ruma" && CARGO_TARGET_DIR=$work/ruma/target cargo clean --quiet -p ruma-client-api)
   ruma+=("$(seconds "$work/ruma" build)")
 done
-median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
 ours_median=$(median "${ours[@]}")
 ruma_median=$(median "${ruma[@]}")
 
