@@ -323,3 +323,48 @@ fn a_declared_path_parameter_missing_from_the_path_is_read_as_a_query_parameter(
     let client = std::fs::read_to_string(run.out.join("src/root/client.rs")).unwrap();
     assert!(client.contains("\"/userinfo\".to_owned()"), "{client}");
 }
+
+/// A file that is not an API root counts only once a `$ref` reaches it:
+/// broken or odd files nobody names change nothing (whatever reads them
+/// early, to save time), and one that is named is reported where it is.
+#[test]
+fn files_count_only_where_a_ref_reaches_them() {
+    let named = "      parameters:\n        - {in: body, name: b, schema: {$ref: \"schemas/named.yaml\"}}\n";
+    let tree = Tree::new();
+    tree.write("api.yaml", &operation("s", "/s", named))
+        .write(
+            "schemas/named.yaml",
+            "type: object\nproperties: {a: {type: string}}\n",
+        )
+        .write(
+            "schemas/unnamed.yaml",
+            "type: object\ntype: string\nx: [unclosed\n",
+        )
+        .write("schemas/repeated.yaml", "type: object\ntype: string\n");
+    let run = tree.generate(&[]);
+    assert!(run.success().contains("pub a:"), "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("unnamed.yaml") && !run.stderr.contains("repeated.yaml"),
+        "a file no `$ref` reaches was reported:\n{}",
+        run.stderr
+    );
+
+    tree.write("schemas/named.yaml", "type: object\ntype: string\n");
+    let run = tree.generate(&[]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("schemas/named.yaml:2:1") && run.stderr.contains("repeated"),
+        "the repeated key of the named file is not reported at its place:\n{}",
+        run.stderr
+    );
+
+    // A fresh tree, whose earlier output the failed run must leave as it was.
+    let tree = Tree::new();
+    tree.write("api.yaml", &operation("s", "/s", named)).write(
+        "schemas/named.yaml",
+        "type: object\nproperties: [unclosed\n",
+    );
+    let run = tree.generate(&[]);
+    run.located_error("cannot parse this file");
+    assert!(run.stderr.contains("schemas/named.yaml:"), "{}", run.stderr);
+}
