@@ -8,134 +8,29 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 
-use crate::names::{member_ident, type_ident, variant_ident, Scope};
+use crate::names::{member_ident, type_ident, Scope};
 
+mod docs;
 mod envelopes;
 mod formats;
 mod merge;
+mod model;
+mod naming;
 mod recursion;
+mod shape;
 
+pub use docs::docs;
 pub use envelopes::{envelopes, make_lenient};
 pub use formats::IdKind;
+pub use model::{Def, Field, Ty, TypeDef};
 
 use merge::ObjectParts;
+use naming::{enum_variants, unique, GENERIC_TITLES};
+use shape::Shape;
 
-/// A Rust type as a field, parameter or body uses it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Ty {
-    String,
-    /// A string of a Matrix format with a validated type (`mx-user-id`, ...).
-    Id(IdKind),
-    Integer,
-    Number,
-    Bool,
-    /// Any JSON value.
-    Json,
-    /// A JSON object with no declared properties.
-    JsonObject,
-    /// Raw bytes (binary bodies).
-    Bytes,
-    /// An event's `type` and `content` together, flattened into its envelope
-    /// (the crate's `events::EventContent`).
-    EventContent,
-    /// An event's content alone, its type named elsewhere (by a path
-    /// parameter): the body of a send or state request (also
-    /// `events::EventContent`, written without its type).
-    EventContentBody,
-    /// An item decoded on its own: the typed value, or its JSON when it does not fit.
-    Lenient(Box<Ty>),
-    /// No body.
-    Unit,
-    Vec(Box<Ty>),
-    Map(Box<Ty>),
-    Option(Box<Ty>),
-    Named(String),
-}
-
-impl Ty {
-    /// Whether the type names one of the API's own types.
-    pub fn mentions_named(&self) -> bool {
-        match self {
-            Ty::Named(_) => true,
-            Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) | Ty::Lenient(inner) => {
-                inner.mentions_named()
-            }
-            _ => false,
-        }
-    }
-}
-
-#[derive(Clone, Debug)]
-pub struct TypeDef {
-    pub name: String,
-    pub docs: Option<String>,
-    pub def: Def,
-}
-
-#[derive(Clone, Debug)]
-pub enum Def {
-    Struct {
-        fields: Vec<Field>,
-        /// Properties not declared, kept as a flattened map of this value type.
-        extra: Option<Ty>,
-    },
-    /// A string enum that also accepts values the spec does not list.
-    Enum { variants: Vec<(String, String)> },
-    /// One of several shapes, tried in order (`oneOf`, `anyOf`, type lists).
-    Union { variants: Vec<(String, Ty)> },
-    /// A named schema that is not an object (`type Foo = Vec<Bar>`).
-    Alias(Ty),
-}
-
-impl Def {
-    /// Every type the definition holds, each in turn (an enum holds none).
-    pub fn for_each_ty<'a>(&'a self, mut visit: impl FnMut(&'a Ty)) {
-        match self {
-            Def::Struct { fields, extra } => {
-                fields.iter().for_each(|field| visit(&field.ty));
-                extra.iter().for_each(visit);
-            }
-            Def::Union { variants } => variants.iter().for_each(|(_, ty)| visit(ty)),
-            Def::Alias(ty) => visit(ty),
-            Def::Enum { .. } => {}
-        }
-    }
-
-    /// Every type the definition holds, each in turn (an enum holds none).
-    pub fn tys_mut(&mut self, mut visit: impl FnMut(&mut Ty)) {
-        match self {
-            Def::Struct { fields, extra } => {
-                for field in fields {
-                    visit(&mut field.ty);
-                }
-                if let Some(extra) = extra {
-                    visit(extra);
-                }
-            }
-            Def::Union { variants } => {
-                for (_, ty) in variants {
-                    visit(ty);
-                }
-            }
-            Def::Alias(ty) => visit(ty),
-            Def::Enum { .. } => {}
-        }
-    }
-}
-
-#[derive(Clone, Debug)]
-pub struct Field {
-    pub wire: String,
-    pub ident: String,
-    pub ty: Ty,
-    pub required: bool,
-    pub docs: Option<String>,
-    /// Set when the field's type contains the struct itself.
-    pub boxed: bool,
-}
-
+/// The schemas of one API as Rust types, each defined once, when first met.
 pub struct TypeGraph<'a> {
     components: &'a indexmap::IndexMap<String, ReferenceOr<Schema>>,
     pub defs: BTreeMap<String, TypeDef>,
@@ -529,191 +424,5 @@ impl<'a> TypeGraph<'a> {
             }
             _ => None,
         }
-    }
-}
-
-/// The parts of a schema the type mapping looks at, whichever way openapiv3
-/// stored them; borrowed from the schema, since the mapping recurses through
-/// every nested schema and a copy at each level would copy all below it.
-#[derive(Default)]
-struct Shape<'s> {
-    types: Vec<&'s str>,
-    format: Option<String>,
-    properties: Option<&'s indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>>,
-    required: &'s [String],
-    additional: Option<&'s AdditionalProperties>,
-    items: Option<&'s ReferenceOr<Box<Schema>>>,
-    string_enum: Vec<String>,
-    all_of: &'s [ReferenceOr<Schema>],
-    one_of: &'s [ReferenceOr<Schema>],
-    any_of: &'s [ReferenceOr<Schema>],
-}
-
-impl<'s> Shape<'s> {
-    fn of(schema: &'s Schema) -> Shape<'s> {
-        let mut shape = Shape::default();
-        match &schema.schema_kind {
-            SchemaKind::Type(Type::String(s)) => {
-                shape.types.push("string");
-                shape.format = format_name(&s.format);
-                shape.string_enum = s.enumeration.iter().flatten().cloned().collect();
-            }
-            SchemaKind::Type(Type::Integer(_)) => shape.types.push("integer"),
-            SchemaKind::Type(Type::Number(_)) => shape.types.push("number"),
-            SchemaKind::Type(Type::Boolean(_)) => shape.types.push("boolean"),
-            SchemaKind::Type(Type::Array(a)) => {
-                shape.types.push("array");
-                shape.items = a.items.as_ref();
-            }
-            SchemaKind::Type(Type::Object(o)) => {
-                shape.types.push("object");
-                shape.properties = Some(&o.properties);
-                shape.required = &o.required;
-                shape.additional = o.additional_properties.as_ref();
-            }
-            SchemaKind::AllOf { all_of } => shape.all_of = all_of,
-            SchemaKind::OneOf { one_of } => shape.one_of = one_of,
-            SchemaKind::AnyOf { any_of } => shape.any_of = any_of,
-            SchemaKind::Not { .. } => {}
-            SchemaKind::Any(any) => {
-                shape.types.extend(any.typ.as_deref());
-                shape.format = any.format.clone();
-                shape.properties = Some(&any.properties);
-                shape.required = &any.required;
-                shape.additional = any.additional_properties.as_ref();
-                shape.items = any.items.as_ref();
-                shape.all_of = &any.all_of;
-                shape.one_of = &any.one_of;
-                shape.any_of = &any.any_of;
-                if any.typ.as_deref() == Some("string") {
-                    shape.string_enum = any
-                        .enumeration
-                        .iter()
-                        .filter_map(|v| v.as_str().map(str::to_owned))
-                        .collect();
-                }
-            }
-        }
-        shape
-    }
-
-    fn has_properties(&self) -> bool {
-        self.properties.is_some_and(|p| !p.is_empty())
-    }
-
-    /// An object with properties, or an `allOf` composition of objects.
-    fn is_object(&self) -> bool {
-        self.has_properties()
-            || (!self.all_of.is_empty() && self.one_of.is_empty() && self.any_of.is_empty())
-    }
-
-    fn unions(&self) -> Vec<&'s ReferenceOr<Schema>> {
-        self.one_of.iter().chain(self.any_of).collect()
-    }
-}
-
-fn format_name<T: std::fmt::Debug>(
-    format: &openapiv3::VariantOrUnknownOrEmpty<T>,
-) -> Option<String> {
-    match format {
-        openapiv3::VariantOrUnknownOrEmpty::Item(item) => Some(format!("{item:?}").to_lowercase()),
-        openapiv3::VariantOrUnknownOrEmpty::Unknown(text) => Some(text.clone()),
-        openapiv3::VariantOrUnknownOrEmpty::Empty => None,
-    }
-}
-
-/// Title and description as one doc text.
-pub fn docs(schema: &Schema) -> Option<String> {
-    let data = &schema.schema_data;
-    let text = match (&data.title, &data.description) {
-        (_, Some(description)) if !description.trim().is_empty() => {
-            Some(description.trim().to_owned())
-        }
-        (Some(title), _) => Some(title.trim().to_owned()),
-        _ => None,
-    };
-    // Since when: the spec marks what later releases added, and what they
-    // changed (a version, or each version with a note).
-    let mut marks = Vec::new();
-    if let Some(version) = data.extensions.get("x-addedInMatrixVersion") {
-        marks.push(format!("Added in Matrix v{}.", version_text(version)));
-    }
-    match data.extensions.get("x-changedInMatrixVersion") {
-        Some(serde_json::Value::Object(changes)) => {
-            for (version, note) in changes {
-                let note = note
-                    .as_str()
-                    .map_or_else(|| note.to_string(), str::to_owned);
-                marks.push(format!("Changed in Matrix v{version}: {}", note.trim()));
-            }
-        }
-        Some(version) => marks.push(format!("Changed in Matrix v{}.", version_text(version))),
-        None => {}
-    }
-    match (text, marks.is_empty()) {
-        (text, true) => text,
-        (None, false) => Some(marks.join("\n\n")),
-        (Some(text), false) => Some(format!("{text}\n\n{}", marks.join("\n\n"))),
-    }
-}
-
-/// `"1.2"` or `1.2` as written.
-fn version_text(version: &serde_json::Value) -> String {
-    version
-        .as_str()
-        .map_or_else(|| version.to_string(), str::to_owned)
-}
-
-fn enum_variants(values: &[String]) -> Vec<(String, String)> {
-    let mut seen = BTreeSet::new();
-    // `Other` holds the values the spec does not list.
-    seen.insert("Other".to_owned());
-    values
-        .iter()
-        .map(|value| (unique(&mut seen, &variant_ident(value)), value.clone()))
-        .collect()
-}
-
-/// `wanted`, or `wanted` numbered (`Name2`, `field_2`) if taken; marked as taken.
-fn numbered(used: &mut BTreeSet<String>, wanted: &str, separator: &str) -> String {
-    let mut name = wanted.to_owned();
-    let mut n = 2;
-    while used.contains(&name) {
-        name = format!("{wanted}{separator}{n}");
-        n += 1;
-    }
-    used.insert(name.clone());
-    name
-}
-
-/// Titles that say what a schema is made of, not what it is.
-const GENERIC_TITLES: &[&str] = &[
-    "body", "request", "response", "data", "object", "content", "value", "item", "result",
-];
-
-fn unique(used: &mut BTreeSet<String>, wanted: &str) -> String {
-    numbered(used, if wanted.is_empty() { "Value" } else { wanted }, "")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::docs;
-
-    #[test]
-    fn docs_say_since_when() {
-        let schema = |json| serde_json::from_value::<openapiv3::Schema>(json).unwrap();
-        let marked = schema(serde_json::json!({
-            "type": "string",
-            "description": "The reason.",
-            "x-addedInMatrixVersion": "1.1",
-            "x-changedInMatrixVersion": { "1.2": "Moved into `unsigned`.\n" },
-        }));
-        assert_eq!(
-            docs(&marked).as_deref(),
-            Some("The reason.\n\nAdded in Matrix v1.1.\n\nChanged in Matrix v1.2: Moved into `unsigned`.")
-        );
-        let bare = schema(serde_json::json!({ "type": "string", "x-addedInMatrixVersion": "1.7" }));
-        assert_eq!(docs(&bare).as_deref(), Some("Added in Matrix v1.7."));
-        assert_eq!(docs(&schema(serde_json::json!({ "type": "string" }))), None);
     }
 }
