@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::{gates, ident, op_docs, ty_tokens};
 use crate::ir::types::Ty;
-use crate::ir::{ApiIr, Auth, Headers, OperationIr, QueryEncoding, ResponseType};
+use crate::ir::{ApiIr, Auth, BodyIr, Headers, OperationIr, ParamIr, QueryEncoding, ResponseType};
 use crate::routes::Segment;
 
 pub fn emit(api: &ApiIr) -> TokenStream {
@@ -46,6 +46,7 @@ pub fn emit(api: &ApiIr) -> TokenStream {
             }
         }
     });
+    let builders = builders();
     quote! {
         //! The client side: [`Client`] has one method per operation.
         #imports_lint
@@ -66,53 +67,60 @@ pub fn emit(api: &ApiIr) -> TokenStream {
         }
 
         impl Client {
-            /// A client for the homeserver at `base_url` (`https://matrix.example.org`).
-            pub fn new(base_url: impl Into<String>) -> Self {
-                Client { inner: crate::runtime::client::Client::new(base_url) }
-            }
-
-            /// Uses a configured `reqwest::Client` (timeouts, proxies, TLS).
-            pub fn with_http_client(self, http: reqwest::Client) -> Self {
-                Client { inner: self.inner.with_http_client(http) }
-            }
-
-            pub fn with_access_token(self, token: impl Into<String>) -> Self {
-                Client { inner: self.inner.with_access_token(token) }
-            }
-
-            pub fn set_access_token(&mut self, token: Option<String>) {
-                self.inner.set_access_token(token);
-            }
-
-            pub fn access_token(&self) -> Option<&str> {
-                self.inner.access_token()
-            }
-
-            /// Whether the token also goes with operations whose spec declares no
-            /// security (on by default; see the runtime's client).
-            pub fn with_token_on_open_calls(self, send: bool) -> Self {
-                Client { inner: self.inner.with_token_on_open_calls(send) }
-            }
-
-            /// Acts as `user_id` on every call, as an application service does
-            /// (see the runtime's client).
-            pub fn with_asserted_user(self, user_id: impl Into<String>) -> Self {
-                Client { inner: self.inner.with_asserted_user(user_id) }
-            }
-
-            /// Retries calls answered with 429 `M_LIMIT_EXCEEDED`, as the server asks.
-            pub fn with_retry(self, policy: RetryPolicy) -> Self {
-                Client { inner: self.inner.with_retry(policy) }
-            }
-
-            /// The shared client, to call another API module's operations with it.
-            pub fn runtime(&self) -> &crate::runtime::client::Client {
-                &self.inner
-            }
+            #builders
 
             #negotiation
 
             #(#methods)*
+        }
+    }
+}
+
+/// `Client`'s constructor and settings, the same in every API module.
+fn builders() -> TokenStream {
+    quote! {
+        /// A client for the homeserver at `base_url` (`https://matrix.example.org`).
+        pub fn new(base_url: impl Into<String>) -> Self {
+            Client { inner: crate::runtime::client::Client::new(base_url) }
+        }
+
+        /// Uses a configured `reqwest::Client` (timeouts, proxies, TLS).
+        pub fn with_http_client(self, http: reqwest::Client) -> Self {
+            Client { inner: self.inner.with_http_client(http) }
+        }
+
+        pub fn with_access_token(self, token: impl Into<String>) -> Self {
+            Client { inner: self.inner.with_access_token(token) }
+        }
+
+        pub fn set_access_token(&mut self, token: Option<String>) {
+            self.inner.set_access_token(token);
+        }
+
+        pub fn access_token(&self) -> Option<&str> {
+            self.inner.access_token()
+        }
+
+        /// Whether the token also goes with operations whose spec declares no
+        /// security (on by default; see the runtime's client).
+        pub fn with_token_on_open_calls(self, send: bool) -> Self {
+            Client { inner: self.inner.with_token_on_open_calls(send) }
+        }
+
+        /// Acts as `user_id` on every call, as an application service does
+        /// (see the runtime's client).
+        pub fn with_asserted_user(self, user_id: impl Into<String>) -> Self {
+            Client { inner: self.inner.with_asserted_user(user_id) }
+        }
+
+        /// Retries calls answered with 429 `M_LIMIT_EXCEEDED`, as the server asks.
+        pub fn with_retry(self, policy: RetryPolicy) -> Self {
+            Client { inner: self.inner.with_retry(policy) }
+        }
+
+        /// The shared client, to call another API module's operations with it.
+        pub fn runtime(&self) -> &crate::runtime::client::Client {
+            &self.inner
         }
     }
 }
@@ -136,10 +144,43 @@ fn param_ty(ty: &Ty, scope: &TokenStream) -> TokenStream {
 /// One operation's method; with `negotiated`, its path is the one of the
 /// newest release the server speaks.
 fn method(op: &OperationIr, negotiated: bool, gate: &TokenStream) -> TokenStream {
-    let scope = quote!(types::);
     let name = ident(&op.fn_name);
     let route = format!("`{} {}`", op.method.to_uppercase(), op.path);
     let doc = op_docs(op.summary.as_deref(), op.description.as_deref(), &route);
+    let params = params(op);
+    let path = path(op, negotiated);
+    let method = ident(&op.method.to_uppercase());
+    let auth = match op.auth {
+        Auth::None => quote!(AuthMode::None),
+        Auth::Optional { in_query } => quote!(AuthMode::Optional { in_query: #in_query }),
+        Auth::Required { in_query } => quote!(AuthMode::Required { in_query: #in_query }),
+    };
+    let query = op.query_params.iter().map(add_query_param);
+    let body = op.body.as_ref().map(add_body);
+    let response_ty = ty_tokens(&op.response_type.rust_ty(), &quote!(types::));
+    let arms = response_arms(op);
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    quote! {
+        #doc
+        #gate
+        #deprecated
+        pub async fn #name(&self, #(#params),*) -> Result<#response_ty, Error> {
+            let path = #path;
+            let call = Call::new(reqwest::Method::#method, path, #auth);
+            #(#query)*
+            #body
+            let response = self.inner.send(call).await?;
+            match response.status {
+                #arms
+                _ => Err(response.unexpected()),
+            }
+        }
+    }
+}
+
+/// The method's parameters after `&self`: path parameters, the query, the body.
+fn params(op: &OperationIr) -> Vec<TokenStream> {
+    let scope = quote!(types::);
     let mut params = Vec::new();
     // A path parameter the body's content gives (its event type) is not asked for.
     for p in op
@@ -159,59 +200,66 @@ fn method(op: &OperationIr, negotiated: bool, gate: &TokenStream) -> TokenStream
         let ty = param_ty(&body.ty, &scope);
         params.push(quote!(body: #ty));
     }
+    params
+}
+
+/// The expression of the request's path: negotiated with the server, or
+/// the one path filled in.
+fn path(op: &OperationIr, negotiated: bool) -> TokenStream {
     let (template, args, wires) = format_path(op);
-    let path = if negotiated {
+    if negotiated {
         let operation = ident(&op.const_name);
         quote!(self.inner.path(&super::metadata::#operation, &[#((#wires, #args)),*]).await?)
     } else if args.is_empty() {
         quote!(#template.to_owned())
     } else {
         quote!(format!(#template #(, #args)*))
+    }
+}
+
+/// The statement adding one query parameter to the call, as it is encoded.
+fn add_query_param(p: &ParamIr) -> TokenStream {
+    let field = ident(&p.ident);
+    let wire = &p.wire;
+    let value = match p.required {
+        true => quote!(Some(&query.#field)),
+        false => quote!(query.#field.as_ref()),
     };
-    let method = ident(&op.method.to_uppercase());
-    let auth = match op.auth {
-        Auth::None => quote!(AuthMode::None),
-        Auth::Optional { in_query } => quote!(AuthMode::Optional { in_query: #in_query }),
-        Auth::Required { in_query } => quote!(AuthMode::Required { in_query: #in_query }),
-    };
-    let query = op.query_params.iter().map(|p| {
-        let field = ident(&p.ident);
-        let wire = &p.wire;
-        let value = match p.required {
-            true => quote!(Some(&query.#field)),
-            false => quote!(query.#field.as_ref()),
-        };
-        if p.encoding == QueryEncoding::IdOrJson {
-            quote!(let call = call.query_id_or_json(#wire, #value)?;)
-        } else if p.is_json() {
-            quote!(let call = call.query_json(#wire, #value)?;)
-        } else if p.open_ended {
-            quote!(let call = call.query_map(&query.#field);)
-        } else if p.repeated {
-            quote!(let call = call.query_all(#wire, &query.#field);)
-        } else if p.required && matches!(p.ty, Ty::Integer | Ty::Number | Ty::Bool) {
-            quote!(let call = call.query(#wire, query.#field);)
-        } else if p.required {
-            quote!(let call = call.query(#wire, &query.#field);)
-        } else {
-            quote!(let call = call.query_opt(#wire, query.#field.as_ref());)
-        }
-    });
-    let body = op.body.as_ref().map(|b| {
-        if b.binary {
-            quote!(let call = call.binary(body);)
-        } else if b.ty == Ty::EventContentBody {
-            // The content alone: its type went into the path.
-            quote!(let call = call.json(&body.content())?;)
-        } else if matches!(b.ty, Ty::Integer | Ty::Number | Ty::Bool) {
-            // Taken by value (see `param_ty`), serialized by reference.
-            quote!(let call = call.json(&body)?;)
-        } else {
-            quote!(let call = call.json(body)?;)
-        }
-    });
-    let response_ty = ty_tokens(&op.response_type.rust_ty(), &scope);
-    let arms = match &op.response_type {
+    if p.encoding == QueryEncoding::IdOrJson {
+        quote!(let call = call.query_id_or_json(#wire, #value)?;)
+    } else if p.is_json() {
+        quote!(let call = call.query_json(#wire, #value)?;)
+    } else if p.open_ended {
+        quote!(let call = call.query_map(&query.#field);)
+    } else if p.repeated {
+        quote!(let call = call.query_all(#wire, &query.#field);)
+    } else if p.required && matches!(p.ty, Ty::Integer | Ty::Number | Ty::Bool) {
+        quote!(let call = call.query(#wire, query.#field);)
+    } else if p.required {
+        quote!(let call = call.query(#wire, &query.#field);)
+    } else {
+        quote!(let call = call.query_opt(#wire, query.#field.as_ref());)
+    }
+}
+
+/// The statement putting the body into the call.
+fn add_body(body: &BodyIr) -> TokenStream {
+    if body.binary {
+        quote!(let call = call.binary(body);)
+    } else if body.ty == Ty::EventContentBody {
+        // The content alone: its type went into the path.
+        quote!(let call = call.json(&body.content())?;)
+    } else if matches!(body.ty, Ty::Integer | Ty::Number | Ty::Bool) {
+        // Taken by value (see `param_ty`), serialized by reference.
+        quote!(let call = call.json(&body)?;)
+    } else {
+        quote!(let call = call.json(body)?;)
+    }
+}
+
+/// The arms of the match on the answer's status, one per declared response.
+fn response_arms(op: &OperationIr) -> TokenStream {
+    match &op.response_type {
         ResponseType::Single {
             status,
             ty,
@@ -260,23 +308,6 @@ fn method(op: &OperationIr, negotiated: bool, gate: &TokenStream) -> TokenStream
                 }
             });
             quote!(#(#arms)*)
-        }
-    };
-    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-    quote! {
-        #doc
-        #gate
-        #deprecated
-        pub async fn #name(&self, #(#params),*) -> Result<#response_ty, Error> {
-            let path = #path;
-            let call = Call::new(reqwest::Method::#method, path, #auth);
-            #(#query)*
-            #body
-            let response = self.inner.send(call).await?;
-            match response.status {
-                #arms
-                _ => Err(response.unexpected()),
-            }
         }
     }
 }
