@@ -78,10 +78,7 @@ fn event_content(events: &[EventIr]) -> TokenStream {
         (quote! { #wire }, body)
     });
     let decode = match_values(quote! { event_type.as_str() }, decode_arms.collect());
-    let encode_arms = events.iter().map(|e| {
-        let variant = ident(&e.variant);
-        quote! { EventContent::#variant(content) => content.serialize(serializer), }
-    });
+    let json = json_impls(events);
     quote! {
         /// An event's `type` and `content`: typed for every event type of the
         /// spec, kept as JSON for any other type or for a content that does not
@@ -121,6 +118,18 @@ fn event_content(events: &[EventIr]) -> TokenStream {
             }
         }
 
+        #json
+    }
+}
+
+/// `EventContent` as JSON: an object of its `type` and `content`, or the
+/// content alone (`ContentOnly`, for a request whose path names the type).
+fn json_impls(events: &[EventIr]) -> TokenStream {
+    let encode_arms = events.iter().map(|e| {
+        let variant = ident(&e.variant);
+        quote! { EventContent::#variant(content) => content.serialize(serializer), }
+    });
+    quote! {
         /// An [`EventContent`] written without its type: the body of a send or
         /// state request, whose path names the type.
         #[derive(Clone, Copy, Debug)]
