@@ -25,30 +25,12 @@ pub fn merge(mut releases: Vec<(Release, Spec)>) -> Result<Spec, Box<Diagnostic>
         ))));
     }
     let labels: Vec<String> = releases.iter().map(|(r, _)| r.label().to_owned()).collect();
-    let mut warnings = Vec::new();
-    // Every release's operations, taken out of their APIs, flat.
-    let mut slots: Vec<Vec<Slot>> = Vec::new();
-    let mut apis_by_release: Vec<Vec<Api>> = Vec::new();
-    let mut events = None;
-    for (release, spec) in releases {
-        for mut warning in spec.warnings {
-            warning.message = format!("{release}: {}", warning.message);
-            warnings.push(warning);
-        }
-        let mut flat = Vec::new();
-        let mut apis = spec.apis;
-        for (api_index, api) in apis.iter_mut().enumerate() {
-            for operation in std::mem::take(&mut api.operations) {
-                flat.push(Slot {
-                    api: api_index,
-                    operation: Some(operation),
-                });
-            }
-        }
-        slots.push(flat);
-        apis_by_release.push(apis);
-        events = spec.events;
-    }
+    let Flattened {
+        mut slots,
+        mut apis_by_release,
+        events,
+        mut warnings,
+    } = flatten(releases);
     let endpoints = {
         let refs: Vec<Vec<OpRef>> = slots
             .iter()
@@ -61,15 +43,7 @@ pub fn merge(mut releases: Vec<(Release, Spec)>) -> Result<Spec, Box<Diagnostic>
     let newest = labels.len() - 1;
     let mut merged = apis_by_release.pop().unwrap_or_default();
     let older_apis = apis_by_release;
-    // The newest release's endpoints first, in its order; then the removed
-    // ones, in the order they first appeared.
-    let mut order: Vec<&Endpoint> = endpoints
-        .iter()
-        .filter(|e| e.last() == Some(newest))
-        .collect();
-    order.sort_by_key(|e| e.operations[newest]);
-    order.extend(endpoints.iter().filter(|e| e.last() != Some(newest)));
-    for endpoint in order {
+    for endpoint in merged_order(&endpoints, newest) {
         let Some(last) = endpoint.last() else {
             continue;
         };
@@ -90,25 +64,7 @@ pub fn merge(mut releases: Vec<(Release, Spec)>) -> Result<Spec, Box<Diagnostic>
             slot.api
         } else {
             let from = &older_apis[last][slot.api];
-            match merged.iter().position(|api| api.name == from.name) {
-                Some(api) => {
-                    import_components(
-                        &mut operation,
-                        &from.openapi,
-                        &mut merged[api].openapi,
-                        &labels[last],
-                    );
-                    api
-                }
-                None => {
-                    merged.push(Api {
-                        name: from.name.clone(),
-                        openapi: from.openapi.clone(),
-                        operations: Vec::new(),
-                    });
-                    merged.len() - 1
-                }
-            }
+            join_merged(&mut merged, from, &mut operation, &labels[last])
         };
         merged[api].operations.push(operation);
     }
@@ -127,6 +83,77 @@ pub fn merge(mut releases: Vec<(Release, Spec)>) -> Result<Spec, Box<Diagnostic>
 struct Slot {
     api: usize,
     operation: Option<Operation>,
+}
+
+/// Every release's operations, taken out of their APIs, flat; the APIs
+/// left without them, by release; the newest release's event schemas; and
+/// every warning, named by its release.
+struct Flattened {
+    slots: Vec<Vec<Slot>>,
+    apis_by_release: Vec<Vec<Api>>,
+    events: Option<crate::events::EventSpec>,
+    warnings: Vec<Diagnostic>,
+}
+
+fn flatten(releases: Vec<(Release, Spec)>) -> Flattened {
+    let mut flattened = Flattened {
+        slots: Vec::new(),
+        apis_by_release: Vec::new(),
+        events: None,
+        warnings: Vec::new(),
+    };
+    for (release, spec) in releases {
+        for mut warning in spec.warnings {
+            warning.message = format!("{release}: {}", warning.message);
+            flattened.warnings.push(warning);
+        }
+        let mut flat = Vec::new();
+        let mut apis = spec.apis;
+        for (api_index, api) in apis.iter_mut().enumerate() {
+            for operation in std::mem::take(&mut api.operations) {
+                flat.push(Slot {
+                    api: api_index,
+                    operation: Some(operation),
+                });
+            }
+        }
+        flattened.slots.push(flat);
+        flattened.apis_by_release.push(apis);
+        flattened.events = spec.events;
+    }
+    flattened
+}
+
+/// The newest release's endpoints first, in its order; then the removed
+/// ones, in the order they first appeared.
+fn merged_order(endpoints: &[Endpoint], newest: usize) -> Vec<&Endpoint> {
+    let mut order: Vec<&Endpoint> = endpoints
+        .iter()
+        .filter(|e| e.last() == Some(newest))
+        .collect();
+    order.sort_by_key(|e| e.operations[newest]);
+    order.extend(endpoints.iter().filter(|e| e.last() != Some(newest)));
+    order
+}
+
+/// The merged API an operation removed before the newest release joins
+/// (`from`'s, by name; added if the newest release has no such API), with
+/// the components it uses brought along.
+fn join_merged(merged: &mut Vec<Api>, from: &Api, operation: &mut Operation, label: &str) -> usize {
+    match merged.iter().position(|api| api.name == from.name) {
+        Some(api) => {
+            import_components(operation, &from.openapi, &mut merged[api].openapi, label);
+            api
+        }
+        None => {
+            merged.push(Api {
+                name: from.name.clone(),
+                openapi: from.openapi.clone(),
+                operations: Vec::new(),
+            });
+            merged.len() - 1
+        }
+    }
 }
 
 impl Slot {
