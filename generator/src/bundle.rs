@@ -67,14 +67,49 @@ fn merge(operations: &[&Operation]) -> OaOperation {
             .collect::<Vec<_>>()
             .join(" / "),
     );
-    // Bodies: one schema per media type, a `oneOf` of the operations' schemas.
+    if let Some(ReferenceOr::Item(body)) = &mut merged.request_body {
+        *body = merged_body(operations, std::mem::take(body));
+    }
+    merged.parameters = merged_parameters(operations);
+    for op in &operations[1..] {
+        for (status, response) in &op.operation.responses.responses {
+            merged
+                .responses
+                .responses
+                .entry(status.clone())
+                .or_insert_with(|| response.clone());
+        }
+    }
+    let originals: Vec<serde_json::Value> = operations
+        .iter()
+        .map(|op| {
+            json!({
+                "operationId": op.id,
+                "file": op.file,
+                "discriminator": discriminator_json(op),
+                "operation": serde_json::to_value(&op.operation).unwrap_or_default(),
+            })
+        })
+        .collect();
+    merged
+        .extensions
+        .insert("x-matrix-operations".to_owned(), json!(originals));
+    merged
+}
+
+/// One body for the operations sharing a route: per media type, a `oneOf`
+/// of their schemas; required only if every operation requires one.
+fn merged_body(
+    operations: &[&Operation],
+    mut body: openapiv3::RequestBody,
+) -> openapiv3::RequestBody {
     let mut bodies: IndexMap<String, Vec<ReferenceOr<openapiv3::Schema>>> = IndexMap::new();
     let mut body_required = true;
     for op in operations {
         match &op.operation.request_body {
-            Some(ReferenceOr::Item(body)) => {
-                body_required &= body.required;
-                for (media, content) in &body.content {
+            Some(ReferenceOr::Item(theirs)) => {
+                body_required &= theirs.required;
+                for (media, content) in &theirs.content {
                     if let Some(schema) = &content.schema {
                         bodies
                             .entry(media.clone())
@@ -86,24 +121,27 @@ fn merge(operations: &[&Operation]) -> OaOperation {
             _ => body_required = false,
         }
     }
-    if let Some(ReferenceOr::Item(body)) = &mut merged.request_body {
-        body.required = body_required;
-        body.content.clear();
-        for (media, schemas) in bodies {
-            let schema = openapiv3::Schema {
-                schema_data: Default::default(),
-                schema_kind: openapiv3::SchemaKind::OneOf { one_of: schemas },
-            };
-            body.content.insert(
-                media,
-                openapiv3::MediaType {
-                    schema: Some(ReferenceOr::Item(schema)),
-                    ..Default::default()
-                },
-            );
-        }
+    body.required = body_required;
+    body.content.clear();
+    for (media, schemas) in bodies {
+        let schema = openapiv3::Schema {
+            schema_data: Default::default(),
+            schema_kind: openapiv3::SchemaKind::OneOf { one_of: schemas },
+        };
+        body.content.insert(
+            media,
+            openapiv3::MediaType {
+                schema: Some(ReferenceOr::Item(schema)),
+                ..Default::default()
+            },
+        );
     }
-    // Parameters: the union; required only where every operation requires it.
+    body
+}
+
+/// The union of the operations' parameters; each required only where every
+/// operation requires it (a path parameter always is).
+fn merged_parameters(operations: &[&Operation]) -> Vec<ReferenceOr<openapiv3::Parameter>> {
     let mut parameters: IndexMap<(String, String), ReferenceOr<openapiv3::Parameter>> =
         IndexMap::new();
     for op in operations {
@@ -129,31 +167,7 @@ fn merge(operations: &[&Operation]) -> OaOperation {
             parameter_data_mut(p).required = everywhere || loc == "path";
         }
     }
-    merged.parameters = parameters.into_values().collect();
-    for op in &operations[1..] {
-        for (status, response) in &op.operation.responses.responses {
-            merged
-                .responses
-                .responses
-                .entry(status.clone())
-                .or_insert_with(|| response.clone());
-        }
-    }
-    let originals: Vec<serde_json::Value> = operations
-        .iter()
-        .map(|op| {
-            json!({
-                "operationId": op.id,
-                "file": op.file,
-                "discriminator": discriminator_json(op),
-                "operation": serde_json::to_value(&op.operation).unwrap_or_default(),
-            })
-        })
-        .collect();
-    merged
-        .extensions
-        .insert("x-matrix-operations".to_owned(), json!(originals));
-    merged
+    parameters.into_values().collect()
 }
 
 fn discriminator_json(op: &Operation) -> serde_json::Value {
