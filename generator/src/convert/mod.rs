@@ -153,10 +153,26 @@ fn operation(raw: &RawOperation, warnings: &mut Warnings) -> Result<J> {
     out.insert("operationId".to_owned(), J::String(raw.id.clone()));
     copy_extensions(node, &mut out);
 
-    // Operation parameters override path-item ones with the same name and location.
+    let (consumes, produces) = match raw.dialect {
+        Dialect::Swagger2 => (
+            media_list(node.get("consumes"), &raw.root_defaults.consumes),
+            media_list(node.get("produces"), &raw.root_defaults.produces),
+        ),
+        Dialect::OpenApi31 => (Vec::new(), Vec::new()),
+    };
+    parameters_and_body(raw, &consumes, &mut out, warnings);
+    let responses = responses(raw, &produces, warnings)?;
+    out.insert("responses".to_owned(), J::Object(responses));
+    Ok(J::Object(out))
+}
+
+/// Operation parameters, overriding path-item ones with the same name and
+/// location.
+fn effective_parameters(raw: &RawOperation) -> IndexMap<(String, String), &Node> {
     let mut parameters: IndexMap<(String, String), &Node> = IndexMap::new();
     for p in raw.path_item_parameters.iter().chain(
-        node.get("parameters")
+        raw.node
+            .get("parameters")
             .and_then(Node::as_seq)
             .into_iter()
             .flatten(),
@@ -167,23 +183,25 @@ fn operation(raw: &RawOperation, warnings: &mut Warnings) -> Result<J> {
         );
         parameters.insert(key, p);
     }
+    parameters
+}
 
-    let (consumes, produces) = match raw.dialect {
-        Dialect::Swagger2 => (
-            media_list(node.get("consumes"), &raw.root_defaults.consumes),
-            media_list(node.get("produces"), &raw.root_defaults.produces),
-        ),
-        Dialect::OpenApi31 => (Vec::new(), Vec::new()),
-    };
-
+/// The operation's `parameters` and `requestBody`, into `out`: Swagger 2's
+/// `body` and `formData` parameters become the body.
+fn parameters_and_body(
+    raw: &RawOperation,
+    consumes: &[String],
+    out: &mut Map<String, J>,
+    warnings: &mut Warnings,
+) {
     let mut params_json = Vec::new();
     let mut form_fields: Vec<&Node> = Vec::new();
-    for p in parameters.values() {
+    for p in effective_parameters(raw).values() {
         match (raw.dialect, p.get_str("in")) {
             (Dialect::Swagger2, Some("body")) => {
                 out.insert(
                     "requestBody".to_owned(),
-                    swagger_body(p, &consumes, warnings),
+                    swagger_body(p, consumes, warnings),
                 );
             }
             (Dialect::Swagger2, Some("formData")) => form_fields.push(p),
@@ -197,15 +215,23 @@ fn operation(raw: &RawOperation, warnings: &mut Warnings) -> Result<J> {
     if !params_json.is_empty() {
         out.insert("parameters".to_owned(), J::Array(params_json));
     }
-    if let (Dialect::OpenApi31, Some(body)) = (raw.dialect, node.get("requestBody")) {
+    if let (Dialect::OpenApi31, Some(body)) = (raw.dialect, raw.node.get("requestBody")) {
         out.insert(
             "requestBody".to_owned(),
             oas31_content_holder(body, warnings),
         );
     }
+}
 
+/// The operation's responses by status; an operation must declare one.
+fn responses(
+    raw: &RawOperation,
+    produces: &[String],
+    warnings: &mut Warnings,
+) -> Result<Map<String, J>> {
     let mut responses = Map::new();
-    for (code, response) in node
+    for (code, response) in raw
+        .node
         .get("responses")
         .and_then(Node::as_map)
         .into_iter()
@@ -213,7 +239,7 @@ fn operation(raw: &RawOperation, warnings: &mut Warnings) -> Result<J> {
     {
         let code = normalize_status(code);
         let converted = match raw.dialect {
-            Dialect::Swagger2 => swagger_response(response, &produces, warnings),
+            Dialect::Swagger2 => swagger_response(response, produces, warnings),
             Dialect::OpenApi31 => {
                 let mut converted = oas31_content_holder(response, warnings);
                 // 3.0 requires a description on every response.
@@ -228,11 +254,10 @@ fn operation(raw: &RawOperation, warnings: &mut Warnings) -> Result<J> {
     if responses.is_empty() {
         return Err(Box::new(Diagnostic::error(
             "this operation declares no responses",
-            &node.origin,
+            &raw.node.origin,
         )));
     }
-    out.insert("responses".to_owned(), J::Object(responses));
-    Ok(J::Object(out))
+    Ok(responses)
 }
 
 /// `200` and `"200"` alike; ranges in the upper-case form 3.0 requires.
