@@ -57,8 +57,7 @@ pub fn routes(api: &ApiIr) -> (Vec<TokenStream>, Vec<TokenStream>) {
         }
     }
     let mut handlers = Vec::new();
-    // Path (as axum sees it) -> method -> handler.
-    let mut registrations: BTreeMap<String, BTreeMap<String, Handler>> = BTreeMap::new();
+    let mut registrations = Registrations::new();
     for ((path, method), ops) in &by_route {
         let mut features: Vec<String> = ops.iter().map(|(_, f)| (*f).to_owned()).collect();
         features.sort();
@@ -87,9 +86,17 @@ pub fn routes(api: &ApiIr) -> (Vec<TokenStream>, Vec<TokenStream>) {
                 .insert(method.clone(), handler.clone());
         }
     }
-    // A trailing parameter may be empty (`/state/m.room.topic/` for an empty
-    // state key); the matcher never matches an empty segment, so such paths
-    // get a route of their own, unless the spec declares that path itself.
+    add_empty_tails(&mut registrations);
+    (handlers, statements(registrations))
+}
+
+/// Path (as axum sees it) -> method -> handler.
+type Registrations = BTreeMap<String, BTreeMap<String, Handler>>;
+
+/// A trailing parameter may be empty (`/state/m.room.topic/` for an empty
+/// state key); the matcher never matches an empty segment, so such paths
+/// get a route of their own, unless the spec declares that path itself.
+fn add_empty_tails(registrations: &mut Registrations) {
     let empty_tails: Vec<(String, String, Handler)> = registrations
         .iter()
         .filter(|(path, _)| path.ends_with('}'))
@@ -107,9 +114,13 @@ pub fn routes(api: &ApiIr) -> (Vec<TokenStream>, Vec<TokenStream>) {
             .entry(method)
             .or_insert(handler);
     }
-    // A path's methods under the same features share a statement; axum
-    // merges the methods of one path registered in several.
-    let registrations = registrations
+}
+
+/// The statements registering the handlers. A path's methods under the same
+/// features share a statement; axum merges the methods of one path
+/// registered in several.
+fn statements(registrations: Registrations) -> Vec<TokenStream> {
+    registrations
         .into_iter()
         .flat_map(|(path, methods)| {
             let mut by_features: BTreeMap<Vec<String>, Vec<(String, proc_macro2::Ident)>> =
@@ -134,8 +145,7 @@ pub fn routes(api: &ApiIr) -> (Vec<TokenStream>, Vec<TokenStream>) {
                 }
             })
         })
-        .collect();
-    (handlers, registrations)
+        .collect()
 }
 
 /// The handler of a route several operations share: it hands the request
