@@ -107,23 +107,13 @@ pub fn read_spec(options: &ReadOptions) -> Result<Spec, Box<Diagnostic>> {
     warnings.0.extend(loader.take_warnings());
     timing::phase_done("load roots");
     let mut budget = resolve::Budget::new(&options.limits);
-    let mut resolved_apis = Vec::with_capacity(sources.len());
-    let mut tree_schemes = indexmap::IndexMap::new();
-    for source in &sources {
-        let roots: Vec<&Node> = source.roots.iter().map(|(_, doc)| &doc.root).collect();
-        let resolved = resolve::resolve_api(
-            &mut loader,
-            &roots,
-            &mut budget,
-            &mut warnings,
-            options.allow_missing_refs,
-        )?;
-        warnings.0.extend(loader.take_warnings());
-        for (root, (dialect, _)) in resolved.roots.iter().zip(&source.roots) {
-            normalize::collect_security_schemes(root, *dialect, &mut tree_schemes);
-        }
-        resolved_apis.push(resolved);
-    }
+    let (resolved_apis, tree_schemes) = resolve_apis(
+        &sources,
+        &mut loader,
+        &mut budget,
+        &mut warnings,
+        options.allow_missing_refs,
+    )?;
     timing::phase_done("resolve (+ load refs)");
     let sources: Vec<(String, Vec<load::Dialect>)> = sources
         .into_iter()
@@ -142,7 +132,42 @@ pub fn read_spec(options: &ReadOptions) -> Result<Spec, Box<Diagnostic>> {
                 .map(|(source, resolved)| ReadJob::Api(source, resolved)),
         )
         .collect();
-    let done = parallel::map(jobs, |job| match job {
+    let done = parallel::map(jobs, |job| run_read_job(job, options, &tree_schemes));
+    let spec = collect(done, warnings);
+    timing::phase_done("events, normalize + convert");
+    spec
+}
+
+/// Resolves each API in turn (they share the loader's parsed files and the
+/// budget), and gathers the security schemes every API of the tree declares.
+fn resolve_apis(
+    sources: &[load::ApiSource],
+    loader: &mut load::Loader,
+    budget: &mut resolve::Budget,
+    warnings: &mut Warnings,
+    allow_missing_refs: bool,
+) -> Result<(Vec<resolve::Resolved>, normalize::SecuritySchemes), Box<Diagnostic>> {
+    let mut resolved_apis = Vec::with_capacity(sources.len());
+    let mut tree_schemes = normalize::SecuritySchemes::new();
+    for source in sources {
+        let roots: Vec<&Node> = source.roots.iter().map(|(_, doc)| &doc.root).collect();
+        let resolved = resolve::resolve_api(loader, &roots, budget, warnings, allow_missing_refs)?;
+        warnings.0.extend(loader.take_warnings());
+        for (root, (dialect, _)) in resolved.roots.iter().zip(&source.roots) {
+            normalize::collect_security_schemes(root, *dialect, &mut tree_schemes);
+        }
+        resolved_apis.push(resolved);
+    }
+    Ok((resolved_apis, tree_schemes))
+}
+
+/// One job of [`read_spec`]'s parallel stretch.
+fn run_read_job(
+    job: ReadJob,
+    options: &ReadOptions,
+    tree_schemes: &normalize::SecuritySchemes,
+) -> ReadDone {
+    match job {
         ReadJob::Events(mut loader, mut budget) => {
             let mut event_warnings = Warnings::default();
             let events = events::read(
@@ -159,18 +184,23 @@ pub fn read_spec(options: &ReadOptions) -> Result<Spec, Box<Diagnostic>> {
                 name,
                 dialects,
                 resolved,
-                &tree_schemes,
+                tree_schemes,
                 &options.placeholders,
                 &mut api_warnings,
             )
             .and_then(|normalized| convert::convert(normalized, &mut api_warnings));
             ReadDone::Api(Box::new(api), api_warnings)
         }
-    });
-    let mut apis = Vec::with_capacity(sources.len());
+    }
+}
+
+/// The spec from the read jobs' results: the APIs in order, their warnings
+/// after the tree's, the event schemas' last. The event schemas' job comes
+/// first: its error, if any, is the one reported.
+fn collect(done: Vec<ReadDone>, mut warnings: Warnings) -> Result<Spec, Box<Diagnostic>> {
+    let mut apis = Vec::with_capacity(done.len());
     let mut events = None;
     let mut event_warnings = Warnings::default();
-    // The event schemas' job comes first: its error, if any, is the one reported.
     for done in done {
         match done {
             ReadDone::Events(read, read_warnings) => {
@@ -183,7 +213,6 @@ pub fn read_spec(options: &ReadOptions) -> Result<Spec, Box<Diagnostic>> {
             }
         }
     }
-    timing::phase_done("events, normalize + convert");
     warnings.0.extend(event_warnings.0);
     Ok(Spec {
         apis,

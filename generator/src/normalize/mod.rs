@@ -99,7 +99,7 @@ pub fn normalize(
     name: &str,
     dialects: &[Dialect],
     resolved: Resolved,
-    tree_schemes: &IndexMap<String, Node>,
+    tree_schemes: &SecuritySchemes,
     placeholders: &Placeholders,
     warnings: &mut Warnings,
 ) -> Result<NormalizedApi> {
@@ -159,8 +159,11 @@ fn method_rank(method: &str) -> usize {
         .unwrap_or(METHODS.len())
 }
 
+/// Security schemes by name, as the spec declares them.
+pub type SecuritySchemes = IndexMap<String, Node>;
+
 /// Adds the security schemes a root document declares to `into` (first declaration wins).
-pub fn collect_security_schemes(root: &Node, dialect: Dialect, into: &mut IndexMap<String, Node>) {
+pub fn collect_security_schemes(root: &Node, dialect: Dialect, into: &mut SecuritySchemes) {
     let schemes = match dialect {
         Dialect::Swagger2 => root.get("securityDefinitions"),
         Dialect::OpenApi31 => root
@@ -334,7 +337,7 @@ fn check_unique_ids(operations: &mut [RawOperation]) -> Result<()> {
 fn resolve_security(
     operations: &[RawOperation],
     schemes: &mut IndexMap<String, Node>,
-    tree_schemes: &IndexMap<String, Node>,
+    tree_schemes: &SecuritySchemes,
     warnings: &mut Warnings,
 ) -> Result<()> {
     for op in operations {
