@@ -238,14 +238,7 @@ impl Loader {
             let Some(dialect) = dialect_of(&doc.root)? else {
                 continue;
             };
-            let dir = path.parent().unwrap_or(&input);
-            let name = dir
-                .strip_prefix(&self.input_dir)
-                .ok()
-                .map(|p| p.to_string_lossy().replace('\\', "/"))
-                .filter(|p| !p.is_empty())
-                .or_else(|| dir.file_name().map(|n| n.to_string_lossy().into_owned()))
-                .unwrap_or_else(|| "api".to_owned());
+            let name = self.api_name(path.parent().unwrap_or(&input));
             apis.entry(name.clone())
                 .or_insert_with(|| ApiSource {
                     name,
@@ -264,6 +257,17 @@ impl Loader {
             ))));
         }
         Ok(apis.into_values().collect())
+    }
+
+    /// An API's name: its directory relative to the input (`client-server`),
+    /// else the directory's own name.
+    fn api_name(&self, dir: &Path) -> String {
+        dir.strip_prefix(&self.input_dir)
+            .ok()
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .filter(|p| !p.is_empty())
+            .or_else(|| dir.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "api".to_owned())
     }
 }
 

@@ -285,56 +285,14 @@ impl Homeserver {
                     }
                 }
                 Membership::Invite => {
-                    let Some(invited) = room.member_event(user) else {
-                        continue;
-                    };
-                    if since.is_some_and(|s| invited.stream <= s) {
-                        continue;
+                    if let Some(update) = invited_update(room, user, since) {
+                        invite.insert(room_id.clone(), update);
                     }
-                    // What Synapse shows an invitee: the room's name, topic and
-                    // rules, its creation, and the invite itself.
-                    let shown = [
-                        "m.room.create",
-                        "m.room.name",
-                        "m.room.topic",
-                        "m.room.join_rules",
-                    ];
-                    let events = room
-                        .current_state()
-                        .filter(|e| shown.contains(&e.event_type()))
-                        .chain([invited])
-                        .filter_map(StoredEvent::to_stripped)
-                        .map(Into::into)
-                        .collect();
-                    let update = types::InvitedRoomUpdate {
-                        invite_state: Some(types::InviteState {
-                            events: Some(events),
-                            ..Default::default()
-                        }),
-                        ..Default::default()
-                    };
-                    invite.insert(room_id.clone(), update);
                 }
                 Membership::Leave | Membership::Ban => {
-                    let Some(since) = since else { continue };
-                    let left = room.member_event(user).map_or(0, |e| e.stream);
-                    if left <= since {
-                        continue;
+                    if let Some(update) = self.left_update(room, user, since) {
+                        leave.insert(room_id.clone(), update);
                     }
-                    // What happened up to their leaving; one who was only
-                    // invited learns nothing but that the room is gone.
-                    let until = room.visible_until(user).map(|u| u.min(self.stream));
-                    let section =
-                        until.and_then(|u| room.sync_section(user, Some(since), u, false));
-                    let update = match section {
-                        Some((state, timeline)) => types::LeftRoomUpdate {
-                            state: Some(state),
-                            timeline: Some(timeline),
-                            ..Default::default()
-                        },
-                        None => types::LeftRoomUpdate::default(),
-                    };
-                    leave.insert(room_id.clone(), update);
                 }
             }
         }
@@ -350,4 +308,60 @@ impl Homeserver {
             ..types::SyncResponse::new(token(self.stream))
         }
     }
+
+    /// A room `user` left (or was banned from) after `since`: what happened
+    /// up to their leaving; one who was only invited learns nothing but that
+    /// the room is gone. Nothing for a full sync, or a leave before `since`.
+    fn left_update(
+        &self,
+        room: &Room,
+        user: &str,
+        since: Option<u64>,
+    ) -> Option<types::LeftRoomUpdate> {
+        let since = since?;
+        let left = room.member_event(user).map_or(0, |e| e.stream);
+        if left <= since {
+            return None;
+        }
+        let until = room.visible_until(user).map(|u| u.min(self.stream));
+        let section = until.and_then(|u| room.sync_section(user, Some(since), u, false));
+        Some(match section {
+            Some((state, timeline)) => types::LeftRoomUpdate {
+                state: Some(state),
+                timeline: Some(timeline),
+                ..Default::default()
+            },
+            None => types::LeftRoomUpdate::default(),
+        })
+    }
+}
+
+/// A room `user` is invited to, unless the invite came before `since`: what
+/// Synapse shows an invitee, the room's name, topic and rules, its creation,
+/// and the invite itself.
+fn invited_update(room: &Room, user: &str, since: Option<u64>) -> Option<types::InvitedRoomUpdate> {
+    let invited = room.member_event(user)?;
+    if since.is_some_and(|s| invited.stream <= s) {
+        return None;
+    }
+    let shown = [
+        "m.room.create",
+        "m.room.name",
+        "m.room.topic",
+        "m.room.join_rules",
+    ];
+    let events = room
+        .current_state()
+        .filter(|e| shown.contains(&e.event_type()))
+        .chain([invited])
+        .filter_map(StoredEvent::to_stripped)
+        .map(Into::into)
+        .collect();
+    Some(types::InvitedRoomUpdate {
+        invite_state: Some(types::InviteState {
+            events: Some(events),
+            ..Default::default()
+        }),
+        ..Default::default()
+    })
 }
